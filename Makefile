@@ -1,0 +1,21 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   installs everything into .venv and drafts a guarded, labelled feedback draft
+#               on the embedded default model (SmolLM2-135M, offline)
+#   make test   installs everything into .venv and runs the test suite
+.PHONY: demo test install bench lint
+
+install:
+	bash scripts/install.sh
+
+demo: install
+	bash scripts/demo.sh
+
+test: install
+	.venv/bin/python -m pytest -q
+
+bench: install
+	bash scripts/bench.sh
+
+lint: install
+	.venv/bin/ruff check assistant plugins guards policy_corpus
+	.venv/bin/mypy

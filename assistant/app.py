@@ -1,0 +1,745 @@
+"""The application object: holds the plugin manager, registry, config, stores and the road.
+
+Every interface (Python API, CLI, HTTP API, LangChain runnable) goes through
+:meth:`Assistant.draft`, :meth:`Assistant.accept` and :meth:`Assistant.reject`, so no feature and
+no interface can leave the road.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import secrets
+import threading
+import unicodedata
+import uuid
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+from pydantic import BaseModel, ValidationError
+
+from assistant import label as labels
+from assistant.audit import AuditLog
+from assistant.config import AppConfig, load_config
+from assistant.errors import ConfigError, InputError, ModelError, NotFoundError, ReviewError
+from assistant.guarding import StageRunner
+from assistant.plugins import Registry, build_plugin_manager, collect
+from assistant.store import DraftStore
+from assistant.types import (
+    ENFORCEABLE_CLAUSES,
+    Clause,
+    Draft,
+    FeatureSpec,
+    Finding,
+    GuardContext,
+    GuardSpec,
+    Passage,
+    Stage,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.runnables import Runnable
+
+    from assistant.enforcement import Enforcement
+    from assistant.privacy import Vault
+    from assistant.retrieval import PolicyIndex
+
+__all__ = ["Assistant", "VERSION", "DEFAULT_POLICY"]
+
+VERSION = "0.1.0"
+DEFAULT_POLICY = "betterworks-rai"
+FREE_FEATURE = "free"
+_MODEL_RETRIES = 1
+
+
+def _clean_text(value: str, field: str, limit: int) -> str:
+    """Reject what no person types; keep everything else exactly as typed."""
+    if "\x00" in value:
+        raise InputError(f"{field} contains a NUL character: paste plain text")
+    if len(value) > limit:
+        raise InputError(
+            f"{field} is {len(value):,} characters; the limit is {limit:,}. Shorten it or split it into "
+            "several drafts"
+        )
+    bad = sum(1 for ch in value if unicodedata.category(ch) == "Cs")
+    if bad:
+        raise InputError(f"{field} contains broken Unicode (lone surrogates): re-copy the text")
+    return value
+
+
+class Assistant:
+    """A configured rai-assistant: ``Assistant().draft("feedback", subject=..., notes=...)``.
+
+    Building one loads the plugins, validates the configuration and checks that every
+    enforceable clause is covered by an enabled guard for every feature; it raises
+    :class:`ConfigError` or :class:`PluginError` otherwise.
+    """
+
+    def __init__(
+        self,
+        config: AppConfig | None = None,
+        *,
+        pm: pluggy.PluginManager | None = None,
+        plugins: Sequence[object] = (),
+    ) -> None:
+        self.config = config if config is not None else load_config()
+        self.pm = pm if pm is not None else build_plugin_manager(extra=plugins)
+        self.registry: Registry = collect(self.pm)
+        self._check_guard_settings()
+        self.coverage_problems = self._coverage_problems()
+        if self.coverage_problems:
+            raise ConfigError("; ".join(self.coverage_problems))
+        self.data_dir: Path = self.config.resolved_data_dir()
+        self._runners: dict[tuple[Stage, str], StageRunner] = {}
+        self._models: dict[str, BaseChatModel] = {}
+        self._lock = threading.Lock()
+        self._clauses: dict[str, Clause] = {
+            c.id: c for p in self.registry.policies.values() for c in p.clauses
+        }
+
+    # ------------------------------------------------------------------ start-up checks
+
+    def _check_guard_settings(self) -> None:
+        unknown = sorted(set(self.config.guards) - set(self.registry.guards))
+        if unknown:
+            raise ConfigError(
+                f"the configuration names unknown guard(s) {', '.join(unknown)}; "
+                f"known guards: {', '.join(sorted(self.registry.guards))} (see `rai plugins`)"
+            )
+
+    def enabled_guards(self, feature: str, stage: Stage | None = None) -> list[GuardSpec]:
+        return [
+            g
+            for g in self.registry.guards.values()
+            if self.config.guard(g.name).enabled
+            and g.applies_to(feature)
+            and (stage is None or stage in g.stages)
+        ]
+
+    def coverage(self) -> dict[str, dict[str, list[str]]]:
+        """``{feature: {clause: [enabled guard names]}}`` for every enforceable clause."""
+        matrix: dict[str, dict[str, list[str]]] = {}
+        for feature in sorted(self.registry.features):
+            row: dict[str, list[str]] = {c: [] for c in ENFORCEABLE_CLAUSES}
+            for guard in self.enabled_guards(feature):
+                for clause in guard.clauses:
+                    if clause in row:
+                        row[clause].append(guard.name)
+            matrix[feature] = row
+        return matrix
+
+    def _coverage_problems(self) -> list[str]:
+        problems = []
+        for feature, row in self.coverage().items():
+            for clause, guards in row.items():
+                if not guards:
+                    disabled = [
+                        g.name
+                        for g in self.registry.guards.values()
+                        if clause in g.clauses and g.applies_to(feature) and not self.config.guard(g.name).enabled
+                    ]
+                    hint = f" (disabled: {', '.join(disabled)})" if disabled else ""
+                    problems.append(
+                        f"clause {clause} is not covered by any enabled guard for feature {feature!r}{hint}: "
+                        "enable a guard for it or install a plugin that covers it"
+                    )
+        return problems
+
+    # ------------------------------------------------------------------ lazily built parts
+
+    @cached_property
+    def store(self) -> DraftStore:
+        return DraftStore(self.data_dir / "drafts.sqlite3")
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        log = AuditLog(self.data_dir / "audit.sqlite3")
+        self._audit_config(log)
+        return log
+
+    @cached_property
+    def salt(self) -> bytes:
+        path = self.data_dir / "audit.salt"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        return path.read_bytes()
+
+    @cached_property
+    def policy_index(self) -> PolicyIndex:
+        from assistant.embeddings import get_embedder
+        from assistant.retrieval import PolicyIndex
+
+        index = PolicyIndex(
+            list(self.registry.policies.values()),
+            get_embedder(),
+            path=self.data_dir / "policy-index",
+            url=self.config.resolved_chroma_url(),
+        )
+        index.ensure_index()
+        return index
+
+    def policy_versions(self) -> dict[str, str]:
+        return {p.policy_id: p.version for p in self.registry.policies.values()}
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self._clauses.get(clause_id)
+
+    def _runner(self, stage: Stage, feature: str) -> StageRunner:
+        key = (stage, feature)
+        with self._lock:
+            runner = self._runners.get(key)
+            if runner is None:
+                specs = self.enabled_guards(feature, stage)
+                timeouts = {
+                    s.name: t for s in specs if (t := self.config.guard(s.name).timeout) is not None
+                }
+                runner = StageRunner(stage, specs, timeouts)
+                self._runners[key] = runner
+            return runner
+
+    def model(self, name: str | None = None) -> BaseChatModel:
+        """Build (once) the chat model named ``PREFIX[:NAME]``; raises ModelError with a hint."""
+        full = name or self.config.model
+        with self._lock:
+            if full in self._models:
+                return self._models[full]
+        prefix, _, rest = full.partition(":")
+        spec = self.registry.models.get(prefix)
+        if spec is None:
+            raise NotFoundError(
+                f"unknown model {full!r}; available: {', '.join(sorted(self.registry.models))} (see `rai models`)"
+            )
+        built = spec.factory(rest or spec.default_name, dict(self.config.plugins.get(prefix, {})))
+        with self._lock:
+            self._models[full] = built
+        return built
+
+    # ------------------------------------------------------------------ audit helpers
+
+    def _audit_config(self, log: AuditLog) -> None:
+        disabled = {
+            name: s.reason for name, s in sorted(self.config.guards.items()) if not s.enabled
+        }
+        last = None
+        for record in log.records():
+            if record["kind"] == "config":
+                last = record["data"].get("disabled_guards")
+        if last != disabled:
+            self._emit(log, "config", {"disabled_guards": disabled, "version": VERSION})
+
+    def _emit(self, log: AuditLog, kind: str, data: Mapping[str, Any], *, draft_id: str = "", feature: str = "") -> dict[str, Any]:
+        record = log.append(kind, data, draft_id=draft_id, feature=feature)
+        self.pm.hook.audit_event(event=record)
+        if draft_id:
+            self.store.set_audit_anchor(draft_id, record["seq"], record["hash"])
+        return record
+
+    def _hash(self, value: str) -> str:
+        from assistant.privacy import salted_hash
+
+        return salted_hash(value, self.salt) if value else ""
+
+    @staticmethod
+    def _finding_record(f: Finding) -> dict[str, Any]:
+        # Offsets and categories only: span text may hold personal data.
+        return {
+            "guard": f.guard,
+            "clauses": list(f.clauses),
+            "verdict": f.verdict.value,
+            "category": f.category,
+            "span": [f.span.start, f.span.end] if f.span else None,
+        }
+
+    # ------------------------------------------------------------------ request stage
+
+    def judge_request(self, text: str, feature: str = FREE_FEATURE, *, people: Sequence[str] = ()) -> list[Finding]:
+        """Run the request guards on ``text`` (as ``rai eval requests`` does) and return findings."""
+        _clean_text(text, "request", self.config.max_request_chars)
+        ctx = GuardContext(feature=feature, stage=Stage.REQUEST, notes=text, people=tuple(people))
+        return self._runner(Stage.REQUEST, feature).run(text, ctx)
+
+    def check(self, text: str, feature: str = "feedback", *, notes: str = "") -> list[Finding]:
+        """Run the draft guards on a person's own text (``rai check``)."""
+        if not text.strip():
+            raise InputError("there is no text to check: pass the text to judge")
+        _clean_text(text, "text", self.config.max_request_chars)
+        ctx = GuardContext(feature=feature, stage=Stage.DRAFT, notes=notes)
+        return self._runner(Stage.DRAFT, feature).run(text, ctx)
+
+    # ------------------------------------------------------------------ the road
+
+    def feature(self, name: str) -> FeatureSpec:
+        spec = self.registry.features.get(name)
+        if spec is None:
+            raise NotFoundError(
+                f"unknown feature {name!r}; available: {', '.join(sorted(self.registry.features))}"
+            )
+        return spec
+
+    def _validate_inputs(self, spec: FeatureSpec, inputs: Mapping[str, Any]) -> BaseModel:
+        if not isinstance(inputs, Mapping):
+            raise InputError(f"inputs for {spec.name!r} must be a mapping of field names to values")
+        for key, value in inputs.items():
+            if isinstance(value, str):
+                _clean_text(value, key, self.config.max_request_chars)
+        try:
+            return spec.input_model.model_validate(dict(inputs))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()
+            )
+            raise InputError(f"invalid input for {spec.name!r}: {problems}") from exc
+
+    @staticmethod
+    def _field_text(value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (list, tuple)):
+            return "\n".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    def draft(
+        self,
+        feature: str,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        user: str = "",
+        tenant: str = "",
+        roster: Sequence[str] = (),
+        **fields: Any,
+    ) -> Draft:
+        """Run the road for one request. Returns a pending draft, or a blocked one with a refusal.
+
+        Raises :class:`InputError` for malformed input, :class:`NotFoundError` for an unknown
+        feature or model. Guard, model and placeholder problems never raise: they block.
+        """
+        spec = self.feature(feature)
+        data = dict(inputs or {}) | fields
+        validated = self._validate_inputs(spec, data)
+        values = validated.model_dump()
+        notes = "\n".join(self._field_text(values.get(f)) for f in spec.notes_fields if values.get(f))
+        people = [str(values[f]) for f in spec.people_fields if values.get(f)]
+        total = sum(len(self._field_text(v)) for v in values.values())
+        if total > self.config.max_request_chars:
+            raise InputError(
+                f"the request is {total:,} characters; the limit is {self.config.max_request_chars:,}"
+            )
+        model_name = model or self.config.model
+        draft_id = uuid.uuid4().hex[:12]
+        created = labels.now()
+        user_hash = self._hash(user or "anonymous")
+        self._emit(
+            self.audit,
+            "request",
+            {
+                "user": user_hash,
+                "tenant": tenant,
+                "model": model_name,
+                "chars": total,
+                "people": len(people) + len(roster),
+                "policies": self.policy_versions(),
+            },
+            feature=feature,
+        )
+
+        def blocked(findings: list[Finding], refusal: str, citations: list[Clause]) -> Draft:
+            result = Draft(
+                draft_id=draft_id,
+                feature=feature,
+                status="blocked",
+                text="",
+                findings=findings,
+                citations=citations,
+                label=None,
+                notice="",
+                model=model_name,
+                refusal=refusal,
+                created_at=created,
+            )
+            self.store.save(result, notes="", people=[])
+            self._emit(
+                self.audit,
+                "refusal",
+                {
+                    "user": user_hash,
+                    "findings": [self._finding_record(f) for f in findings],
+                    "clauses": sorted({c for f in findings for c in f.clauses}),
+                },
+                draft_id=draft_id,
+                feature=feature,
+            )
+            return result
+
+        # 0. enforcement: a suspended user gets nothing (5.enforcement)
+        standing = self.enforcement.standing(user_hash, tenant)
+        if standing is not None:
+            finding = Finding(
+                guard="enforcement",
+                clauses=("5.enforcement",),
+                verdict=Verdict.BLOCK,
+                category=standing.level,
+                message=standing.message,
+            )
+            return blocked([finding], standing.message, self._cite([finding]))
+
+        # 1. input guards on the request as typed
+        request_ctx = GuardContext(
+            feature=feature, stage=Stage.REQUEST, user=user_hash, tenant=tenant, notes=notes, people=tuple(people)
+        )
+        judged = notes or " ".join(people)
+        findings = self.enforcement.volume_findings(user_hash, tenant, judged)
+        findings += self._runner(Stage.REQUEST, feature).run(judged, request_ctx)
+        blocking = [f for f in findings if f.blocking]
+        if blocking:
+            self.enforcement.record_violation(self, user_hash, tenant, blocking)
+            return blocked(findings, self.refusal_text(blocking), self._cite(blocking))
+
+        # 2. personal data -> placeholders, one vault for the whole request
+        from assistant.privacy import Vault
+
+        vault = Vault.for_request(people=[*people, *roster], roster=roster)
+        protected_values = {
+            key: self._protect_value(vault, value) for key, value in values.items()
+        }
+        protected_inputs = spec.input_model.model_construct(**protected_values)
+        protected_notes = vault.protect(notes) if notes else ""
+
+        # 3. the policy clauses that matter for this request, checked before use
+        passages = self.retrieve(protected_notes or spec.description, k=self.config.retrieved_clauses)
+        passage_findings = self._check_passages(feature, passages)
+        if any(f.blocking for f in passage_findings):
+            return blocked(passage_findings, self.refusal_text([f for f in passage_findings if f.blocking]), [])
+
+        # 4. prompt -> model -> placeholders restored
+        prompt = spec.build_prompt(protected_inputs, passages)
+        try:
+            chat = self.model(model_name)
+            raw, restored = self._generate(chat, prompt.system, prompt.user, vault, spec.max_tokens)
+        except ModelError as exc:
+            finding = Finding(
+                guard="model",
+                clauses=("3.accountability",),
+                verdict=Verdict.BLOCK,
+                category="model_error",
+                message=f"No draft was produced: {exc}",
+            )
+            return blocked([finding], finding.message, [])
+        text = spec.shape_output(restored)
+        if not text.strip():
+            finding = Finding(
+                guard="model",
+                clauses=("3.accountability",),
+                verdict=Verdict.BLOCK,
+                category="empty_output",
+                message="The model returned no usable text. Add more detail to the notes and try again.",
+            )
+            return blocked([finding], finding.message, [])
+
+        # 5. output guards, with one revision of flagged spans
+        draft_ctx = GuardContext(
+            feature=feature, stage=Stage.DRAFT, user=user_hash, tenant=tenant, notes=notes,
+            people=tuple(vault.placeholders.values()),
+        )
+        runner = self._runner(Stage.DRAFT, feature)
+        out_findings = runner.run(text, draft_ctx)
+        if self.config.revise and any(f.verdict is Verdict.FLAG and f.span for f in out_findings):
+            revised = self._revise(chat, text, out_findings, vault, spec)
+            if revised is not None:
+                revised_findings = runner.run(revised, draft_ctx)
+                if _severity(revised_findings) < _severity(out_findings):
+                    text, out_findings = revised, revised_findings
+        if any(f.blocking for f in out_findings):
+            blocking = [f for f in out_findings if f.blocking]
+            return blocked(out_findings, self.refusal_text(blocking), self._cite(blocking))
+
+        # 6. label -> pending draft -> audit
+        label = labels.build_label(
+            draft_id=draft_id, feature=feature, text=text, model=model_name,
+            policies=self.policy_versions(), version=VERSION,
+        )
+        label = self._amend_label(label, feature)
+        result = Draft(
+            draft_id=draft_id,
+            feature=feature,
+            status="pending_review",
+            text=text,
+            findings=out_findings,
+            citations=self._cite(out_findings, passages),
+            label=label,
+            notice=label["notice"],
+            model=model_name,
+            created_at=created,
+        )
+        self.store.save(result, notes=notes, people=list(vault.placeholders.values()))
+        self._emit(
+            self.audit,
+            "draft",
+            {
+                "user": user_hash,
+                "status": result.status,
+                "findings": [self._finding_record(f) for f in out_findings],
+                "citations": [c.id for c in result.citations],
+                "placeholders": len(vault.placeholders),
+                "label": {k: label[k] for k in ("digitalSourceType", "contentHash", "policy", "model", "created")},
+            },
+            draft_id=draft_id,
+            feature=feature,
+        )
+        del raw
+        return result
+
+    @staticmethod
+    def _protect_value(vault: Vault, value: Any) -> Any:
+        if isinstance(value, str):
+            return vault.protect(value)
+        if isinstance(value, list):
+            return [vault.protect(v) if isinstance(v, str) else v for v in value]
+        return value
+
+    def retrieve(self, query: str, k: int = 3) -> list[Passage]:
+        """The policy passages most relevant to ``query``, best first."""
+        return self.policy_index.search(query[:1000], k=k)
+
+    def _check_passages(self, feature: str, passages: Sequence[Passage]) -> list[Finding]:
+        from guards.passages import check_passages
+
+        if "passage_integrity" not in {g.name for g in self.enabled_guards(feature, Stage.PASSAGES)}:
+            return []
+        return list(check_passages(passages, self.policy_versions()))
+
+    def _invoke(self, chat: BaseChatModel, system: str, user: str, max_tokens: int) -> str:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="rai-model")
+        future = pool.submit(chat.invoke, [SystemMessage(system), HumanMessage(user)], max_tokens=max_tokens)
+        try:
+            message = future.result(timeout=self.config.model_timeout)
+        except concurrent.futures.TimeoutError as exc:
+            raise ModelError(
+                f"the model did not answer within {self.config.model_timeout:g} s; try again or raise "
+                "model_timeout in the config"
+            ) from exc
+        except ModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any provider failure becomes a clear refusal
+            raise ModelError(f"the model failed ({type(exc).__name__}: {str(exc)[:200]})") from exc
+        finally:
+            pool.shutdown(wait=False)
+        content = message.content
+        if isinstance(content, list):
+            content = "".join(c if isinstance(c, str) else str(c.get("text", "")) for c in content)
+        return str(content)
+
+    def _generate(self, chat: BaseChatModel, system: str, user: str, vault: Vault, max_tokens: int) -> tuple[str, str]:
+        """Call the model; retry once if it mangles a placeholder; refuse rather than guess a name."""
+        reminder = ""
+        for _attempt in range(_MODEL_RETRIES + 1):
+            raw = self._invoke(chat, system + reminder, user, max_tokens)
+            problems = vault.check_restorable(raw)
+            if not problems:
+                return raw, vault.restore(raw)
+            reminder = (
+                "\nUse the placeholders exactly as written, for example "
+                + ", ".join(list(vault.placeholders)[:3])
+                + "."
+            )
+        raise ModelError(
+            "the model changed the placeholders that stand for people's names ("
+            + "; ".join(problems[:3])
+            + "), so the draft was not shipped with a possibly wrong name; try again or use another model"
+        )
+
+    def _revise(self, chat: BaseChatModel, text: str, findings: list[Finding], vault: Vault, spec: FeatureSpec) -> str | None:
+        flagged = [f for f in findings if f.verdict is Verdict.FLAG and f.span]
+        lines = [f"- \"{vault.protect(f.span.text)}\": {f.suggestion or f.message}" for f in flagged if f.span]
+        system = (
+            "You revise workplace feedback. Rewrite the draft so that none of the flagged phrases "
+            "remain; describe specific behaviour and its effect instead. Keep placeholders such as "
+            "[PERSON_1] exactly as written. Return only the revised draft."
+        )
+        user = "Draft:\n" + vault.protect(text) + "\n\nFlagged phrases:\n" + "\n".join(lines)
+        try:
+            _raw, restored = self._generate(chat, system, user, vault, spec.max_tokens)
+        except ModelError:
+            return None
+        revised = spec.shape_output(restored)
+        return revised if revised.strip() else None
+
+    def _amend_label(self, label: dict[str, Any], feature: str) -> dict[str, Any]:
+        impls = list(reversed(self.pm.hook.amend_label.get_hookimpls()))
+        view = dict(label)
+        results = [impl.function(label=view, feature=feature) for impl in impls]
+        return labels.apply_amendments(label, results, [impl.plugin_name for impl in impls])
+
+    def _cite(self, findings: Sequence[Finding], passages: Sequence[Passage] = ()) -> list[Clause]:
+        seen: dict[str, Clause] = {}
+        for f in findings:
+            for cid in f.clauses:
+                c = self._clauses.get(cid)
+                if c is not None:
+                    seen.setdefault(cid, c)
+        for p in passages:
+            seen.setdefault(p.clause.id, p.clause)
+        return list(seen.values())
+
+    def refusal_text(self, blocking: Sequence[Finding]) -> str:
+        """What the user reads: the guard's message, the clause id and the clause's own words."""
+        parts = []
+        for f in blocking[:3]:
+            clause = self._clauses.get(f.clauses[0]) if f.clauses else None
+            quote = f' Policy {clause.id}: "{_shorten(clause.text)}"' if clause else ""
+            parts.append(f"{f.message}{quote}")
+        return "\n".join(parts)
+
+    # ------------------------------------------------------------------ a person's decision
+
+    def get(self, draft_id: str) -> Draft:
+        draft, _notes, _people = self.store.load(draft_id, self._clauses)
+        return draft
+
+    def accept(
+        self,
+        draft_id: str,
+        reviewer: str,
+        *,
+        text: str | None = None,
+        override_reason: str = "",
+    ) -> Draft:
+        """A named person accepts a pending draft, optionally with their edit (5.review).
+
+        An edit is judged again by the draft guards. Open bias or personal-data findings block
+        acceptance unless the reviewer gives a written override reason, which is audited.
+        """
+        draft, notes, people = self.store.load(draft_id, self._clauses)
+        final = draft.text if text is None else _clean_text(text, "edited text", self.config.max_request_chars)
+        if not final.strip():
+            raise InputError("the edited text is empty: pass the text to accept, or reject the draft")
+        edited = text is not None and text.strip() != draft.text.strip()
+        findings = draft.findings
+        if edited:
+            ctx = GuardContext(feature=draft.feature, stage=Stage.DRAFT, notes=notes, people=tuple(people))
+            findings = self._runner(Stage.DRAFT, draft.feature).run(final, ctx)
+        decision_findings = self._decide_guards(draft, reviewer, findings, override_reason, accepting=True)
+        blocking = [f for f in decision_findings if f.blocking]
+        if blocking:
+            raise ReviewError(
+                "the draft cannot be accepted yet: "
+                + " ".join(f.message for f in blocking)
+            )
+        current_label = draft.label
+        if current_label is None:
+            raise ReviewError(f"draft {draft_id} has no label and cannot be accepted")
+        new_label = labels.decide_label(current_label, reviewer=reviewer, final_text=final, edited=edited, accepted=True)
+        if override_reason:
+            new_label["override"] = {"reason": override_reason, "reviewer": reviewer}
+        draft.status = "accepted"
+        draft.text = final
+        draft.findings = findings
+        draft.label = new_label
+        draft.notice = new_label["notice"]
+        draft.reviewer = reviewer
+        self.store.decide(draft, updated_at=labels.now())
+        open_findings = [f for f in findings if f.verdict is Verdict.FLAG]
+        self._emit(
+            self.audit,
+            "decision",
+            {
+                "decision": "accepted",
+                "reviewer": reviewer,
+                "edited": edited,
+                "reviewed": True,
+                "override_reason": override_reason,
+                "open_findings": [self._finding_record(f) for f in open_findings],
+                "label": {k: new_label[k] for k in ("digitalSourceType", "contentHash")},
+            },
+            draft_id=draft_id,
+            feature=draft.feature,
+        )
+        return draft
+
+    def reject(self, draft_id: str, reviewer: str, reason: str = "") -> Draft:
+        draft, _notes, _people = self.store.load(draft_id, self._clauses)
+        self._decide_guards(draft, reviewer, [], "", accepting=False)
+        if draft.status != "pending_review":
+            raise ReviewError(f"draft {draft_id} is {draft.status}; only a pending draft can be rejected")
+        draft.status = "rejected"
+        draft.reviewer = reviewer
+        if draft.label is not None:
+            draft.label = labels.decide_label(draft.label, reviewer=reviewer, final_text=draft.text, edited=False, accepted=False)
+        self.store.decide(draft, updated_at=labels.now())
+        self._emit(
+            self.audit,
+            "decision",
+            {"decision": "rejected", "reviewer": reviewer, "reason_given": bool(reason.strip())},
+            draft_id=draft_id,
+            feature=draft.feature,
+        )
+        return draft
+
+    def _decide_guards(
+        self, draft: Draft, reviewer: str, findings: list[Finding], override_reason: str, *, accepting: bool
+    ) -> list[Finding]:
+        ctx = GuardContext(
+            feature=draft.feature,
+            stage=Stage.DECISION,
+            extra={
+                "reviewer": reviewer,
+                "status": draft.status,
+                "accepting": accepting,
+                "findings": tuple(findings),
+                "override_reason": override_reason,
+            },
+        )
+        return self._runner(Stage.DECISION, draft.feature).run(reviewer or "-", ctx)
+
+    # ------------------------------------------------------------------ enforcement
+
+    @cached_property
+    def enforcement(self) -> Enforcement:
+        from assistant.config import plugin_section
+        from assistant.enforcement import Enforcement, EnforcementSettings
+
+        settings = plugin_section(self.config, "enforcement", EnforcementSettings)
+        return Enforcement(self.data_dir / "enforcement.sqlite3", settings)
+
+    # ------------------------------------------------------------------ audit verification
+
+    def verify_audit(self) -> list[str]:
+        """Problems in the audit chain, or drafts whose last audit record is gone (truncation)."""
+        problems = [f"record {p.seq}: {p.problem}" for p in self.audit.verify()]
+        stored = {r["seq"]: r["hash"] for r in self.audit.records()}
+        for draft_id, seq, digest in self.store.anchors():
+            if stored.get(seq) != digest:
+                problems.append(f"draft {draft_id}: its audit record {seq} is missing or changed")
+        return problems
+
+    # ------------------------------------------------------------------ LangChain
+
+    def runnable(self, feature: str, *, model: str | None = None) -> Runnable[Mapping[str, Any], dict[str, Any]]:
+        """The road as a LangChain Runnable: inputs mapping in, ``Draft.to_dict()`` out."""
+        from langchain_core.runnables import RunnableLambda
+
+        self.feature(feature)
+
+        def run(inputs: Mapping[str, Any]) -> dict[str, Any]:
+            return self.draft(feature, inputs, model=model).to_dict()
+
+        return RunnableLambda(run, name=f"rai_{feature}")
+
+
+def _severity(findings: Sequence[Finding]) -> int:
+    return sum(3 if f.blocking else 1 for f in findings if f.verdict is not Verdict.ADVICE)
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,447 @@
+"""The ``rai`` command line. Heavy libraries load only inside the commands that need them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.errors import RaiError
+
+if TYPE_CHECKING:
+    from assistant.app import Assistant
+    from assistant.types import Draft, Finding
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="rai",
+    help="Draft HR feedback, goals and reviews that follow the Responsible AI Policy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+policy_app = typer.Typer(help="Read, search and check coverage of the policy.", no_args_is_help=True)
+audit_app = typer.Typer(help="Read and verify the audit log.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate the guards and retrieval on labelled files.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(audit_app, name="audit")
+app.add_typer(eval_app, name="eval")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+_state: dict[str, Any] = {"config": None, "pm": None}
+
+T = TypeVar("T")
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _assistant() -> Assistant:
+    from assistant.app import Assistant
+    from assistant.config import load_config
+
+    return Assistant(load_config(_state["config"]), pm=_state["pm"])
+
+
+def _guarded(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except RaiError as exc:
+        _fail(str(exc))
+
+
+@app.callback()
+def _root(
+    config: Path | None = typer.Option(None, "--config", help="Config file (default: $RAI_CONFIG)."),
+) -> None:
+    _state["config"] = config
+
+
+def _read_file(path: Path, what: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {what} file {path}: {exc.strerror}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{what} file {path} is not UTF-8 text: save it as UTF-8 and try again")
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in findings:
+        colour = {"block": "red", "flag": "yellow", "advice": "cyan"}[f.verdict.value]
+        where = f" at {f.span.text!r}" if f.span else ""
+        out.print(
+            f"  [{colour}]{f.verdict.value}[/] {escape(f.guard)} [{', '.join(f.clauses)}] "
+            f"{escape(f.category)}{escape(where)}: {escape(f.message)}"
+        )
+        if f.suggestion:
+            out.print(f"      suggestion: {escape(f.suggestion)}")
+
+
+def _print_draft(draft: Draft) -> None:
+    if draft.blocked:
+        err.print(f"[bold red]blocked[/] (draft {draft.draft_id}):")
+        err.print(escape(draft.refusal))
+        return
+    out.print(f"[bold]Draft {draft.draft_id}[/] ({draft.feature}, {draft.status})\n")
+    out.print(escape(draft.text))
+    out.print(f"\n[dim]── {escape(draft.notice)}[/]")
+    if draft.label:
+        out.print(
+            f"[dim]   source type: {draft.label['digitalSourceType'].rsplit('/', 1)[-1]}; "
+            f"policy: {', '.join(f'{k} {v}' for k, v in draft.label['policy'].items())}; "
+            f"hash: {draft.label['contentHash'][:23]}…[/]"
+        )
+    if draft.findings:
+        out.print("\nFindings:")
+        _print_findings(draft.findings)
+    if draft.citations:
+        out.print("\nPolicy clauses applied: " + ", ".join(c.id for c in draft.citations))
+    if draft.status == "pending_review":
+        out.print(f"\nNext: rai accept {draft.draft_id} --reviewer \"Your Name\" [--text-file EDITED]  |  rai reject {draft.draft_id} --reviewer \"Your Name\"")
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--set takes KEY=VALUE, got {pair!r}")
+        values[key.strip()] = value
+    return values
+
+
+@app.command()
+def draft(
+    feature: str = typer.Argument(..., help="feedback, goal, self_review, summary, or a plugin's feature."),
+    subject: str | None = typer.Option(None, help="Who the feedback or summary is about."),
+    owner: str | None = typer.Option(None, help="Whose goal it is."),
+    author: str | None = typer.Option(None, help="Who is writing (self-reviews: the employee)."),
+    notes: str | None = typer.Option(None, help="Your notes (data for the draft, never instructions)."),
+    notes_file: Path | None = typer.Option(None, "--notes-file", help="Read the notes from a UTF-8 file."),
+    feedback_file: Path | None = typer.Option(None, "--feedback-file", help="Summary: received feedback, one comment per line."),
+    relationship: str | None = typer.Option(None, help="peer, manager, direct_report or other."),
+    tone: str | None = typer.Option(None, help="For example: constructive, encouraging, direct."),
+    set_: list[str] = typer.Option([], "--set", help="Any other input field, as KEY=VALUE."),
+    model: str | None = typer.Option(None, "--model", help="local (default), openai:MODEL, fake, or a plugin's model."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+) -> None:
+    """Draft text with a feature; the draft waits for a person to accept, edit or reject it."""
+    if notes is not None and notes_file is not None:
+        _fail("give the notes either with --notes or with --notes-file, not both")
+    if notes_file is not None:
+        notes = _read_file(notes_file, "notes")
+    feature = feature.replace("-", "_")
+    inputs: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "subject": subject,
+            "owner": owner,
+            "author": author,
+            "notes": notes,
+            "relationship": relationship,
+            "tone": tone,
+        }.items()
+        if v is not None
+    }
+    if feedback_file is not None:
+        inputs["feedback"] = [line for line in _read_file(feedback_file, "feedback").splitlines() if line.strip()]
+    inputs |= _parse_sets(set_)
+    user = os.environ.get("RAI_USER") or os.environ.get("USER", "")
+    result = _guarded(lambda: _assistant().draft(feature, inputs, model=model, user=user))
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_draft(result)
+    if result.blocked:
+        raise typer.Exit(1)
+
+
+@app.command()
+def accept(
+    draft_id: str = typer.Argument(...),
+    reviewer: str = typer.Option(..., "--reviewer", help="Your name: the person accepting the text."),
+    text_file: Path | None = typer.Option(None, "--text-file", help="Your edited text (UTF-8)."),
+    override_reason: str = typer.Option("", "--override-reason", help="Why open findings are acceptable as written."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Accept a pending draft as final text (optionally with your edit); the label records it."""
+    text = _read_file(text_file, "edited text") if text_file is not None else None
+    result = _guarded(lambda: _assistant().accept(draft_id, reviewer, text=text, override_reason=override_reason))
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    out.print(escape(result.text))
+    out.print(f"\n[dim]── {escape(result.notice)}[/]")
+    if result.label:
+        out.print(f"[dim]   source type: {result.label['digitalSourceType'].rsplit('/', 1)[-1]}; hash: {result.label['contentHash']}[/]")
+
+
+@app.command()
+def reject(
+    draft_id: str = typer.Argument(...),
+    reviewer: str = typer.Option(..., "--reviewer"),
+    reason: str = typer.Option("", "--reason"),
+) -> None:
+    """Reject a pending draft."""
+    result = _guarded(lambda: _assistant().reject(draft_id, reviewer, reason))
+    out.print(f"Draft {result.draft_id} rejected by {escape(result.reviewer)}.")
+
+
+@app.command()
+def show(draft_id: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show a stored draft with its label and findings."""
+    result = _guarded(lambda: _assistant().get(draft_id))
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_draft(result)
+
+
+@app.command()
+def check(
+    text: str = typer.Argument(..., help="Text to check, or - to read standard input."),
+    feature: str = typer.Option("feedback", help="Which feature's guards to apply."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check your own text with the draft guards (bias, personal data, quality)."""
+    if text == "-":
+        text = sys.stdin.read()
+    findings = _guarded(lambda: _assistant().check(text, feature))
+    if as_json:
+        out.print_json(json.dumps([f.to_dict() for f in findings], ensure_ascii=False))
+        return
+    if not findings:
+        out.print("No findings.")
+        return
+    _print_findings(findings)
+    if any(f.verdict.value != "advice" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def plugins() -> None:
+    """List plugins and what each registered."""
+    assistant = _guarded(_assistant)
+    reg = assistant.registry
+    table = Table("plugin", "registers")
+    rows: dict[str, list[str]] = {}
+    for (kind, name), plugin in sorted(reg.origin.items()):
+        rows.setdefault(plugin, []).append(f"{kind[:-1] if kind != 'policies' else 'policy'} {name}")
+    for plugin, items in rows.items():
+        table.add_row(plugin, ", ".join(items))
+    out.print(table)
+
+
+@app.command()
+def models() -> None:
+    """List the model providers and what each needs."""
+    assistant = _guarded(_assistant)
+    table = Table("model", "description", "needs")
+    for prefix, spec in sorted(assistant.registry.models.items()):
+        table.add_row(prefix + (f":{spec.default_name}" if spec.default_name else ""), spec.description, spec.needs)
+    out.print(table)
+    out.print(f"Default: {assistant.config.model}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8765),
+) -> None:
+    """Serve the HTTP API and the drafting page."""
+    import uvicorn
+
+    from assistant.server import create_app
+
+    uvicorn.run(create_app(_guarded(_assistant)), host=host, port=port, log_level="warning")
+
+
+# ---------------------------------------------------------------- policy
+
+
+@policy_app.command("show")
+def policy_show(clause: str | None = typer.Argument(None, help="A clause id, e.g. 4.3.")) -> None:
+    """Print the policy's clauses (or one clause)."""
+    assistant = _guarded(_assistant)
+    for policy in assistant.registry.policies.values():
+        for c in policy.clauses:
+            if clause is None or c.id == clause:
+                out.print(f"[bold]{c.id}[/] [dim]{escape(c.section)} — {policy.policy_id} {policy.version}[/]")
+                out.print(escape(c.text) + "\n")
+    if clause is not None and assistant.clause(clause) is None:
+        _fail(f"no clause {clause!r}; run `rai policy show` for the list")
+
+
+@policy_app.command("search")
+def policy_search(query: str = typer.Argument(...), k: int = typer.Option(5, "-k")) -> None:
+    """Find the clauses most relevant to a question."""
+    assistant = _guarded(_assistant)
+    if not query.strip():
+        _fail("the query is empty: type a question about the policy")
+    for p in _guarded(lambda: assistant.retrieve(query, k=k)):
+        out.print(f"[bold]{p.clause.id}[/] ({p.score:.3f}) {escape(' '.join(p.clause.text.split())[:300])}")
+
+
+@policy_app.command("coverage")
+def policy_coverage() -> None:
+    """Show which enabled guards enforce each clause for each feature."""
+    assistant = _guarded(_assistant)
+    matrix = assistant.coverage()
+    features = list(matrix)
+    table = Table("clause", *features)
+    clauses = next(iter(matrix.values())).keys() if matrix else []
+    for clause in clauses:
+        table.add_row(clause, *[", ".join(matrix[f][clause]) or "[red]UNCOVERED[/]" for f in features])
+    out.print(table)
+    disabled = {n: s.reason for n, s in assistant.config.guards.items() if not s.enabled}
+    for name, reason in disabled.items():
+        out.print(f"[yellow]disabled[/] {name}: {escape(reason)}")
+
+
+# ---------------------------------------------------------------- audit
+
+
+@audit_app.command("tail")
+def audit_tail(n: int = typer.Option(20, "-n")) -> None:
+    """Print the last audit records."""
+    assistant = _guarded(_assistant)
+    for r in assistant.audit.records(last=n):
+        out.print_json(json.dumps(r, ensure_ascii=False))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exits 1 if it was altered."""
+    assistant = _guarded(_assistant)
+    problems = assistant.verify_audit()
+    seq, digest = assistant.audit.head()
+    if problems:
+        for p in problems:
+            err.print(f"[red]tampered:[/] {escape(p)}")
+        raise typer.Exit(1)
+    out.print(f"audit log intact: {seq} records, head {digest[:16]}")
+
+
+# ---------------------------------------------------------------- eval
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    for n, line in enumerate(_read_file(path, "evaluation").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _fail(f"{path}:{n} is not valid JSON ({exc.msg}); each line must be one JSON object")
+        if not isinstance(item, dict) or "id" not in item:
+            _fail(f"{path}:{n} must be a JSON object with an \"id\"")
+        yield item
+
+
+def _meta(path: Path) -> dict[str, dict[str, Any]] | None:
+    sidecar = path.with_name(path.stem + "_meta" + path.suffix)
+    if not sidecar.is_file():
+        return None
+    return {m["id"]: m for m in _read_jsonl(sidecar)}
+
+
+def _write_predictions(path: Path, preds: list[dict[str, Any]]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")
+    tmp.replace(path)
+
+
+@eval_app.command("requests")
+def eval_requests(file: Path = typer.Argument(...), out_path: Path = typer.Option(..., "--out")) -> None:
+    """Judge each request with the request guards; print precision, recall, F1 and more."""
+    from assistant._eval_requests import predict_request, score_requests
+
+    assistant = _guarded(_assistant)
+    gold = list(_read_jsonl(file))
+    preds = []
+    assistant.judge_request("warm-up request", "free")
+    start = time.perf_counter()
+    for item in gold:
+        findings = _guarded(lambda item=item: assistant.judge_request(item["text"], item.get("feature") or "free"))
+        verdict, clauses = predict_request(findings)
+        preds.append({"id": item["id"], "verdict": verdict, "clauses": clauses})
+    per_item = (time.perf_counter() - start) / max(1, len(gold))
+    _write_predictions(out_path, preds)
+    for line in score_requests(gold, preds, _meta(file), per_item):
+        out.print(line, markup=False, highlight=False)
+
+
+@eval_app.command("drafts")
+def eval_drafts(file: Path = typer.Argument(...), out_path: Path = typer.Option(..., "--out")) -> None:
+    """Judge each draft with the draft guards; print precision, recall, F1 and span recall."""
+    from assistant._eval_drafts import predict_draft, score_drafts
+
+    assistant = _guarded(_assistant)
+    gold = list(_read_jsonl(file))
+    preds = []
+    assistant.check("Warm-up text for the guards.")
+    start = time.perf_counter()
+    for item in gold:
+        findings = _guarded(lambda item=item: assistant.check(item["text"]))
+        preds.append({"id": item["id"], **predict_draft(item["text"], findings)})
+    per_item = (time.perf_counter() - start) / max(1, len(gold))
+    _write_predictions(out_path, preds)
+    for line in score_drafts(gold, preds, _meta(file), per_item):
+        out.print(line, markup=False, highlight=False)
+
+
+@eval_app.command("questions")
+def eval_questions(file: Path = typer.Argument(...), out_path: Path = typer.Option(..., "--out")) -> None:
+    """Retrieve clauses for each question; print recall@1, recall@3 and MRR."""
+    from assistant._eval_questions import score_questions
+
+    assistant = _guarded(_assistant)
+    gold = list(_read_jsonl(file))
+    assistant.retrieve("warm-up question", k=5)
+    preds = []
+    start = time.perf_counter()
+    for item in gold:
+        passages = _guarded(lambda item=item: assistant.retrieve(item["question"], k=8))
+        preds.append({"id": item["id"], "clauses": [p.clause.id for p in passages]})
+    per_item = (time.perf_counter() - start) / max(1, len(gold))
+    _write_predictions(out_path, preds)
+    for line in score_questions(gold, preds, per_item):
+        out.print(line, markup=False, highlight=False)
+
+
+def _load_plugin_commands() -> None:
+    """Let plugins add sub-commands; a broken plugin must not hide the built-in commands' errors."""
+    try:
+        from assistant.plugins import build_plugin_manager
+
+        pm = build_plugin_manager()
+    except RaiError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from exc
+    pm.hook.register_commands(cli=app)
+    _state["pm"] = pm
+
+
+def main() -> None:
+    _load_plugin_commands()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Configuration: one TOML file, validated; every plugin validates its own section.
+
+Where things come from, first match wins:
+
+* the file: ``--config PATH``, else ``$RAI_CONFIG``, else ``$XDG_CONFIG_HOME/rai-assistant/config.toml``
+  when it exists; no file means defaults;
+* the data directory (drafts, audit log, policy index): ``$RAI_DATA_DIR``, else ``data_dir`` in the
+  file, else the user data directory (``$XDG_DATA_HOME/rai-assistant``);
+* the model: ``--model``, else ``$RAI_MODEL``, else ``model`` in the file, else ``local``;
+* the Chroma server: ``$RAI_CHROMA_URL``, else ``chroma_url`` in the file, else the embedded index.
+
+Example::
+
+    model = "openai:gpt-4o-mini"
+
+    [guards.quality]
+    enabled = false
+    reason = "Team pilots its own writing-quality checks (ticket HR-214)."
+
+    [plugins.rate_limit]
+    per_user_per_hour = 60
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import ConfigError
+
+__all__ = ["AppConfig", "GuardSetting", "load_config", "plugin_section"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class GuardSetting(BaseModel):
+    """Per-guard switches. Turning a guard off needs a written reason, which is audited."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    reason: str = ""
+    timeout: float | None = Field(default=None, gt=0, le=300)
+
+
+class AppConfig(BaseModel):
+    """The application's settings. Unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = "local"
+    data_dir: Path | None = None
+    chroma_url: str | None = None
+    model_timeout: float = Field(default=180.0, gt=0, le=3600)
+    revise: bool = True
+    max_request_chars: int = Field(default=20_000, ge=100, le=1_000_000)
+    retrieved_clauses: int = Field(default=3, ge=1, le=10)
+    guards: dict[str, GuardSetting] = Field(default_factory=dict)
+    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("guards")
+    @classmethod
+    def _reason_for_off(cls, guards: dict[str, GuardSetting]) -> dict[str, GuardSetting]:
+        for name, setting in guards.items():
+            if not setting.enabled and len(setting.reason.strip()) < 10:
+                raise ValueError(
+                    f"guard {name!r} is disabled without a reason: add "
+                    f'reason = "..." (at least 10 characters) under [guards.{name}]'
+                )
+        return guards
+
+    def resolved_data_dir(self) -> Path:
+        env = os.environ.get("RAI_DATA_DIR")
+        if env:
+            return Path(env).expanduser()
+        if self.data_dir is not None:
+            return self.data_dir.expanduser()
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("rai-assistant", appauthor=False))
+
+    def resolved_chroma_url(self) -> str | None:
+        return os.environ.get("RAI_CHROMA_URL") or self.chroma_url
+
+    def guard(self, name: str) -> GuardSetting:
+        return self.guards.get(name, GuardSetting())
+
+
+def _default_config_path() -> Path | None:
+    env = os.environ.get("RAI_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    path = Path(base) / "rai-assistant" / "config.toml"
+    return path if path.is_file() else None
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> AppConfig:
+    """Read and validate the configuration; raise :class:`ConfigError` saying what to fix."""
+    file = Path(path).expanduser() if path is not None else _default_config_path()
+    data: dict[str, Any] = {}
+    if file is not None:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {file} does not exist: create it or unset RAI_CONFIG") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
+    env_model = os.environ.get("RAI_MODEL")
+    if env_model:
+        data["model"] = env_model
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return AppConfig.model_validate(data)
+    except ValidationError as exc:
+        where = f" in {file}" if file else ""
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration{where}: {problems}") from exc
+
+
+def plugin_section(config: AppConfig, name: str, schema: type[M]) -> M:
+    """Validate the ``[plugins.NAME]`` section with the plugin's own pydantic schema."""
+    try:
+        return schema.model_validate(config.plugins.get(name, {}))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid [plugins.{name}] section: {problems}") from exc

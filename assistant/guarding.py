@@ -1,0 +1,222 @@
+"""Running guards as guardrails-ai validators, failing closed.
+
+Each stage of the road runs one guardrails ``Guard`` holding one validator per enabled guard.
+The validator calls the guard's ``check`` in a worker thread with the guard's timeout. A guard
+that raises or runs out of time produces a blocking finding naming it: it never lets text
+through. Telemetry is switched off on every Guard (offline it would hang the process).
+
+:func:`validator_guard` adapts any third-party guardrails ``Validator`` into a :class:`GuardSpec`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextvars
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
+
+if TYPE_CHECKING:
+    from guardrails import Guard
+
+__all__ = ["StageRunner", "validator_guard", "crash_finding"]
+
+# Validation runs synchronously in the caller's thread; guardrails' async path costs ~2x.
+os.environ.setdefault("GUARDRAILS_RUN_SYNC", "true")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+
+_collector: contextvars.ContextVar[tuple[list[Finding], set[str]] | None] = contextvars.ContextVar(
+    "rai_findings", default=None
+)
+_context: contextvars.ContextVar[GuardContext | None] = contextvars.ContextVar(
+    "rai_guard_context", default=None
+)
+_pool_lock = threading.Lock()
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _executor() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="rai-guard")
+        return _pool
+
+
+def crash_finding(spec: GuardSpec, problem: str) -> Finding:
+    """The blocking finding recorded when a guard cannot give a verdict."""
+    return Finding(
+        guard=spec.name,
+        clauses=spec.clauses[:1] or ("3.accountability",),
+        verdict=Verdict.BLOCK,
+        category="guard_failure",
+        message=(
+            f"The {spec.name} guard could not check this text ({problem}), so it was stopped "
+            "to be safe. Try again; if it keeps happening, ask your administrator to check "
+            f"`rai plugins` and the {spec.name} guard's installation."
+        ),
+    )
+
+
+def _run_check(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> list[Finding]:
+    future = _executor().submit(spec.check, text, ctx)
+    try:
+        result = future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        return [crash_finding(spec, f"it took longer than {timeout:g} s")]
+    except Exception as exc:  # noqa: BLE001 - a guard's crash becomes a blocking finding
+        return [crash_finding(spec, f"{type(exc).__name__}: {exc}")]
+    findings: list[Finding] = []
+    for item in result:
+        if not isinstance(item, Finding):
+            return [crash_finding(spec, f"it returned a {type(item).__name__}, not a Finding")]
+        findings.append(item)
+    return findings
+
+
+@lru_cache(maxsize=1)
+def _validator_class() -> type[Any]:
+    """Define and register our validator class with guardrails on first use (not at import)."""
+    from guardrails.classes.validation.validation_result import ErrorSpan, FailResult, PassResult
+    from guardrails.validator_base import Validator, register_validator
+
+    @register_validator(name="rai_assistant/guard", data_type="string")
+    class RaiGuardValidator(Validator):  # type: ignore[misc]
+        """Runs one rai-assistant guard; findings go to the stage's collector."""
+
+        def __init__(self, spec: GuardSpec, timeout: float, **kwargs: Any) -> None:
+            super().__init__(on_fail="noop", **kwargs)
+            self.rai_spec = spec
+            self.rai_timeout = timeout
+
+        def _validate(self, value: Any, metadata: dict[str, Any]) -> Any:
+            ctx = _context.get()
+            sink = _collector.get()
+            if ctx is None or sink is None:
+                raise RuntimeError("rai guard validator called outside StageRunner.run")
+            text = value if isinstance(value, str) else str(value)
+            findings = _run_check(self.rai_spec, text, ctx, self.rai_timeout)
+            sink[0].extend(findings)
+            sink[1].add(self.rai_spec.name)
+            failing = [f for f in findings if f.verdict is not Verdict.ADVICE]
+            if not failing:
+                return PassResult()
+            spans = [
+                ErrorSpan(start=f.span.start, end=f.span.end, reason=f.message)
+                for f in failing
+                if f.span is not None
+            ]
+            return FailResult(
+                error_message="; ".join(f.message for f in failing)[:2000],
+                error_spans=spans or None,
+            )
+
+    return RaiGuardValidator
+
+
+def _new_guard() -> Guard:
+    from guardrails import Guard
+
+    guard = Guard()
+    guard.configure(allow_metrics_collection=False)
+    return guard
+
+
+class StageRunner:
+    """One stage's guards for one feature, run through a single guardrails ``Guard``."""
+
+    def __init__(self, stage: Stage, specs: Sequence[GuardSpec], timeouts: dict[str, float]) -> None:
+        self.stage = stage
+        self.specs = tuple(specs)
+        self._timeouts = timeouts
+        self._guard: Guard | None = None
+        self._lock = threading.Lock()
+
+    def _ensure_guard(self) -> Guard:
+        with self._lock:
+            if self._guard is None:
+                cls = _validator_class()
+                guard = _new_guard()
+                validators = [cls(spec, self._timeouts.get(spec.name, spec.timeout)) for spec in self.specs]
+                if validators:
+                    guard.use(*validators)
+                self._guard = guard
+            return self._guard
+
+    def run(self, text: str, ctx: GuardContext) -> list[Finding]:
+        """Judge ``text``; returns every finding, blocking ones included. Never raises for a guard."""
+        if not self.specs:
+            return []
+        guard = self._ensure_guard()
+        findings: list[Finding] = []
+        ran: set[str] = set()
+        token_sink = _collector.set((findings, ran))
+        token_ctx = _context.set(ctx)
+        try:
+            guard.validate(text)
+        finally:
+            _collector.reset(token_sink)
+            _context.reset(token_ctx)
+        # A validator that guardrails skipped is a guard that gave no verdict: fail closed.
+        for spec in self.specs:
+            if spec.name not in ran:
+                findings.append(crash_finding(spec, "guardrails did not run it"))
+        return findings
+
+
+def validator_guard(
+    name: str,
+    validator: Any,
+    *,
+    clauses: Sequence[str],
+    stages: Sequence[Stage] = (Stage.DRAFT,),
+    verdict: Verdict = Verdict.BLOCK,
+    category: str = "",
+    description: str = "",
+    features: Sequence[str] = (),
+    timeout: float = 5.0,
+) -> GuardSpec:
+    """Wrap a third-party guardrails-ai ``Validator`` instance as a rai-assistant guard.
+
+    The validator's ``FailResult`` becomes one finding per error span (or one without a span),
+    with the clause ids given here and ``verdict``.
+    """
+
+    def check(text: str, ctx: GuardContext) -> list[Finding]:
+        result = validator.validate(text, {"feature": ctx.feature, "stage": ctx.stage.value})
+        if getattr(result, "outcome", "pass") != "fail":
+            return []
+        message = getattr(result, "error_message", "") or f"{name} rejected the text"
+        spans = getattr(result, "error_spans", None) or []
+        suggestion = getattr(result, "fix_value", None)
+        base = {
+            "guard": name,
+            "clauses": tuple(clauses),
+            "verdict": verdict,
+            "category": category or name,
+            "suggestion": suggestion if isinstance(suggestion, str) else "",
+        }
+        if not spans:
+            return [Finding(message=message, **base)]
+        return [
+            Finding(
+                message=getattr(s, "reason", "") or message,
+                span=Span(s.start, s.end, text[s.start : s.end]),
+                **base,
+            )
+            for s in spans
+        ]
+
+    return GuardSpec(
+        name=name,
+        clauses=tuple(clauses),
+        stages=tuple(stages),
+        check=check,
+        description=description or f"guardrails-ai validator {type(validator).__name__}",
+        features=tuple(features),
+        timeout=timeout,
+    )

@@ -1,0 +1,84 @@
+"""Shared fixtures: every test gets its own data directory and a fresh plugin manager."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# The policy index embeds on first use; share one index directory per test session so that only
+# the first test pays for it (each test still gets its own drafts and audit databases).
+os.environ.setdefault("GUARDRAILS_RUN_SYNC", "true")
+os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("RAI_LOAD_PLUGINS", "")
+    for var in ("RAI_CONFIG", "RAI_MODEL", "RAI_CHROMA_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+class ScriptedModel:
+    """A throwaway plugin registering model ``scripted``: a fake with a queue of replies.
+
+    Replies are strings or callables taking the messages; ``model.calls`` records every prompt.
+    """
+
+    def __init__(self, *replies: Any, echo: bool = False) -> None:
+        from plugins.models import fake_model
+
+        self.model = fake_model(replies, echo=echo)
+        self.__name__ = f"scripted-{id(self)}"
+
+    def register_models(self, register: Callable[..., None]) -> None:
+        from assistant.types import ModelSpec
+
+        register(ModelSpec(prefix="scripted", factory=lambda name, options: self.model))
+
+    @property
+    def prompts(self) -> list[str]:
+        return ["\n".join(str(m.content) for m in call) for call in self.model.calls]
+
+
+def _mark(plugin: ScriptedModel) -> ScriptedModel:
+    from assistant.hookspecs import hookimpl
+
+    # pluggy reads the marker from the function; mark the bound method's function once.
+    if not hasattr(ScriptedModel.register_models, "rai_assistant_impl"):
+        hookimpl(ScriptedModel.register_models)
+    return plugin
+
+
+@pytest.fixture
+def scripted() -> Callable[..., ScriptedModel]:
+    def make(*replies: Any, echo: bool = False) -> ScriptedModel:
+        return _mark(ScriptedModel(*replies, echo=echo))
+
+    return make
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., Any]:
+    """Build an Assistant with extra throwaway plugins and config overrides."""
+    from assistant.app import Assistant
+    from assistant.config import load_config
+
+    def make(*plugins: object, **config: Any) -> Assistant:
+        cfg = load_config(None, **({"model": "scripted"} | config))
+        return Assistant(cfg, plugins=plugins)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def openai_stub() -> Iterator[Any]:
+    from tests.openai_server import OpenAIStub
+
+    with OpenAIStub() as stub:
+        yield stub
