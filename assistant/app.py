@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 from pydantic import BaseModel, ValidationError
@@ -89,7 +89,7 @@ class Assistant:
     ) -> None:
         self.config = config if config is not None else load_config()
         self.pm = pm if pm is not None else build_plugin_manager(extra=plugins)
-        self.registry: Registry = collect(self.pm)
+        self.registry: Registry = collect(self.pm, self.config)
         self._check_guard_settings()
         self.coverage_problems = self._coverage_problems()
         if self.coverage_problems:
@@ -134,20 +134,24 @@ class Assistant:
         return matrix
 
     def _coverage_problems(self) -> list[str]:
-        problems = []
+        uncovered: dict[str, list[str]] = {}
         for feature, row in self.coverage().items():
             for clause, guards in row.items():
                 if not guards:
-                    disabled = [
-                        g.name
-                        for g in self.registry.guards.values()
-                        if clause in g.clauses and g.applies_to(feature) and not self.config.guard(g.name).enabled
-                    ]
-                    hint = f" (disabled: {', '.join(disabled)})" if disabled else ""
-                    problems.append(
-                        f"clause {clause} is not covered by any enabled guard for feature {feature!r}{hint}: "
-                        "enable a guard for it or install a plugin that covers it"
-                    )
+                    uncovered.setdefault(clause, []).append(feature)
+        problems = []
+        for clause, features in uncovered.items():
+            disabled = sorted(
+                g.name
+                for g in self.registry.guards.values()
+                if clause in g.clauses and not self.config.guard(g.name).enabled
+            )
+            hint = f" (disabled: {', '.join(disabled)})" if disabled else ""
+            problems.append(
+                f"clause {clause} is not covered by any enabled guard for feature "
+                f"{', '.join(repr(f) for f in features)}{hint}: enable a guard for it or install a plugin "
+                "that covers it"
+            )
         return problems
 
     # ------------------------------------------------------------------ lazily built parts
@@ -423,7 +427,9 @@ class Assistant:
         prompt = spec.build_prompt(protected_inputs, passages)
         try:
             chat = self.model(model_name)
-            raw, restored = self._generate(chat, prompt.system, prompt.user, vault, spec.max_tokens)
+            raw, restored = self._generate(
+                chat, prompt.system, prompt.user, vault, spec.max_tokens, prompt.examples
+            )
         except ModelError as exc:
             finding = Finding(
                 guard="model",
@@ -447,7 +453,7 @@ class Assistant:
         # 5. output guards, with one revision of flagged spans
         draft_ctx = GuardContext(
             feature=feature, stage=Stage.DRAFT, user=user_hash, tenant=tenant, notes=notes,
-            people=tuple(vault.placeholders.values()),
+            people=tuple(vault.people.values()), extra={"vault": vault},
         )
         runner = self._runner(Stage.DRAFT, feature)
         out_findings = runner.run(text, draft_ctx)
@@ -479,7 +485,7 @@ class Assistant:
             model=model_name,
             created_at=created,
         )
-        self.store.save(result, notes=notes, people=list(vault.placeholders.values()))
+        self.store.save(result, notes=notes, people=list(vault.people.values()))
         self._emit(
             self.audit,
             "draft",
@@ -516,11 +522,18 @@ class Assistant:
             return []
         return list(check_passages(passages, self.policy_versions()))
 
-    def _invoke(self, chat: BaseChatModel, system: str, user: str, max_tokens: int) -> str:
-        from langchain_core.messages import HumanMessage, SystemMessage
+    def _invoke(
+        self, chat: BaseChatModel, system: str, user: str, max_tokens: int,
+        examples: Sequence[tuple[str, str]] = (),
+    ) -> str:
+        from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+        messages: list[BaseMessage] = [SystemMessage(system)]
+        for asked, answered in examples:
+            messages += [HumanMessage(asked), AIMessage(answered)]
+        messages.append(HumanMessage(user))
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="rai-model")
-        future = pool.submit(chat.invoke, [SystemMessage(system), HumanMessage(user)], max_tokens=max_tokens)
+        future = pool.submit(chat.invoke, messages, max_tokens=max_tokens)
         try:
             message = future.result(timeout=self.config.model_timeout)
         except concurrent.futures.TimeoutError as exc:
@@ -539,11 +552,14 @@ class Assistant:
             content = "".join(c if isinstance(c, str) else str(c.get("text", "")) for c in content)
         return str(content)
 
-    def _generate(self, chat: BaseChatModel, system: str, user: str, vault: Vault, max_tokens: int) -> tuple[str, str]:
+    def _generate(
+        self, chat: BaseChatModel, system: str, user: str, vault: Vault, max_tokens: int,
+        examples: Sequence[tuple[str, str]] = (),
+    ) -> tuple[str, str]:
         """Call the model; retry once if it mangles a placeholder; refuse rather than guess a name."""
         reminder = ""
         for _attempt in range(_MODEL_RETRIES + 1):
-            raw = self._invoke(chat, system + reminder, user, max_tokens)
+            raw = self._invoke(chat, system + reminder, user, max_tokens, examples)
             problems = vault.check_restorable(raw)
             if not problems:
                 return raw, vault.restore(raw)
@@ -577,7 +593,7 @@ class Assistant:
     def _amend_label(self, label: dict[str, Any], feature: str) -> dict[str, Any]:
         impls = list(reversed(self.pm.hook.amend_label.get_hookimpls()))
         view = dict(label)
-        results = [impl.function(label=view, feature=feature) for impl in impls]
+        results = [cast("Mapping[str, Any] | None", impl.function(label=view, feature=feature)) for impl in impls]
         return labels.apply_amendments(label, results, [impl.plugin_name for impl in impls])
 
     def _cite(self, findings: Sequence[Finding], passages: Sequence[Passage] = ()) -> list[Clause]:

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -298,6 +299,66 @@ def policy_search(query: str = typer.Argument(...), k: int = typer.Option(5, "-k
         out.print(f"[bold]{p.clause.id}[/] ({p.score:.3f}) {escape(' '.join(p.clause.text.split())[:300])}")
 
 
+@policy_app.command("ask")
+def policy_ask(
+    question: str = typer.Argument(..., help="A question about what the policy allows."),
+    model: str | None = typer.Option(None, "--model", help="Answer in words with this model (else: the clauses only)."),
+    k: int = typer.Option(3, "-k", help="How many clauses to consider."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Answer a question from the policy: the clauses that answer it, and with --model a short answer citing them."""
+    from assistant.policy_qa import answer_question
+
+    if not question.strip():
+        _fail("the question is empty: ask what you want to know about the policy")
+    assistant = _guarded(_assistant)
+    passages = _guarded(lambda: assistant.retrieve(question, k=max(1, min(k, 10))))
+    chat = _guarded(lambda: assistant.model(model)) if model else None
+    result = _guarded(lambda: answer_question(question, passages, chat))
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    if chat is not None:
+        out.print(escape(str(result.get("answer", ""))) + "\n")
+    for p in passages:
+        out.print(f"[bold]{p.clause.id}[/] {escape(' '.join(p.clause.text.split()))}")
+
+
+@policy_app.command("add")
+def policy_add(
+    file: Path = typer.Argument(..., help="A policy document (Markdown or plain text, UTF-8)."),
+    policy_id: str | None = typer.Option(None, "--id", help="Policy id (default: from the file name)."),
+) -> None:
+    """Add a company policy; its clauses get ids from its numbering or headings, prefixed by the policy id."""
+    import shutil
+
+    from assistant.policy import load_policy_file, slugify
+    from policy_corpus import local_policy_dir
+
+    document = _guarded(lambda: load_policy_file(file, policy_id))
+    assistant = _guarded(_assistant)
+    if document.policy_id in assistant.registry.policies:
+        existing = assistant.registry.policies[document.policy_id]
+        if existing.source and Path(existing.source).parent != local_policy_dir(assistant.config):
+            _fail(f"policy id {document.policy_id!r} is taken by a plugin; choose another with --id")
+    folder = local_policy_dir(assistant.config)
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = file.suffix.lower() if file.suffix.lower() in {".md", ".txt", ".markdown"} else ".txt"
+    target = folder / f"{slugify(document.policy_id, max_words=8) or document.policy_id}{suffix}"
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(file, tmp)
+    tmp.replace(target)
+    hints = file.with_name(file.stem + ".hints.toml")
+    if hints.is_file():
+        shutil.copyfile(hints, target.with_name(target.stem + ".hints.toml"))
+    fresh = _guarded(_assistant)
+    _guarded(lambda: fresh.policy_index)
+    out.print(
+        f"added policy {document.policy_id} ({len(document.clauses)} clauses, version {document.version}); "
+        f"clause ids: {', '.join(c.id for c in document.clauses[:8])}{' …' if len(document.clauses) > 8 else ''}"
+    )
+
+
 @policy_app.command("coverage")
 def policy_coverage() -> None:
     """Show which enabled guards enforce each clause for each feature."""
@@ -378,7 +439,7 @@ def eval_requests(file: Path = typer.Argument(...), out_path: Path = typer.Optio
     assistant.judge_request("warm-up request", "free")
     start = time.perf_counter()
     for item in gold:
-        findings = _guarded(lambda item=item: assistant.judge_request(item["text"], item.get("feature") or "free"))
+        findings = _guarded(partial(assistant.judge_request, item["text"], item.get("feature") or "free"))
         verdict, clauses = predict_request(findings)
         preds.append({"id": item["id"], "verdict": verdict, "clauses": clauses})
     per_item = (time.perf_counter() - start) / max(1, len(gold))
@@ -398,7 +459,7 @@ def eval_drafts(file: Path = typer.Argument(...), out_path: Path = typer.Option(
     assistant.check("Warm-up text for the guards.")
     start = time.perf_counter()
     for item in gold:
-        findings = _guarded(lambda item=item: assistant.check(item["text"]))
+        findings = _guarded(partial(assistant.check, item["text"]))
         preds.append({"id": item["id"], **predict_draft(item["text"], findings)})
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)
@@ -417,7 +478,7 @@ def eval_questions(file: Path = typer.Argument(...), out_path: Path = typer.Opti
     preds = []
     start = time.perf_counter()
     for item in gold:
-        passages = _guarded(lambda item=item: assistant.retrieve(item["question"], k=8))
+        passages = _guarded(partial(assistant.retrieve, item["question"], k=8))
         preds.append({"id": item["id"], "clauses": [p.clause.id for p in passages]})
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.errors import ModelError
 
 if TYPE_CHECKING:
-    import numpy as np
     import numpy.typing as npt
 
 __all__ = ["Embedder", "get_embedder", "MODEL_ID", "DIMENSIONS"]
@@ -43,7 +44,6 @@ class Embedder:
     model_id = MODEL_ID
 
     def __init__(self, max_tokens: int = 256, threads: int = 1) -> None:
-        import numpy as np
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -52,7 +52,6 @@ class Embedder:
         for path in (model, tok):
             if not path.is_file():
                 raise ModelError(f"{path} is missing; {_INSTALL_HINT}")
-        self._np = np
         self._tokenizer = Tokenizer.from_file(str(tok))
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.no_padding()
@@ -66,9 +65,9 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed texts; returns an array of shape ``(len(texts), 384)`` with unit rows."""
-        np = self._np
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            empty: npt.NDArray[np.float32] = np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return empty
         encodings = self._tokenizer.encode_batch(list(texts))
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
@@ -83,10 +82,12 @@ class Embedder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        unit: npt.NDArray[np.float32] = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return unit
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32]:
-        return self.embed([text])[0]
+        row: npt.NDArray[np.float32] = self.embed([text])[0]
+        return row
 
 
 _lock = threading.Lock()

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 import pluggy
 
 from assistant import hookspecs
+from assistant.config import AppConfig
 from assistant.errors import PluginError
 from assistant.types import FeatureSpec, GuardSpec, LabelFormat, ModelSpec, PolicyDocument
 
@@ -38,6 +39,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "guards.grounding",
     "guards.quality",
     "guards.pii_leak",
+    "guards.summary_quotes",
 )
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
@@ -150,20 +152,31 @@ _KINDS: dict[str, tuple[str, type[Any], Callable[[Any], str]]] = {
 }
 
 
-def collect(pm: pluggy.PluginManager) -> Registry:
+def collect(pm: pluggy.PluginManager, config: AppConfig | None = None) -> Registry:
     """Call every ``register_*`` hook; refuse wrong types and duplicate names, naming the plugin."""
+    if config is None:
+        config = AppConfig()
     registry = Registry()
     for hook_name, (kind, cls, key) in _KINDS.items():
         table: dict[str, Any] = getattr(registry, kind)
         caller = getattr(pm.hook, hook_name)
-        # pluggy calls implementations last-registered first; walk them in that same order.
-        for impl in reversed(caller.get_hookimpls()):
+        # In registration order: built-ins first, so a later plugin reusing a name is the one named.
+        for impl in caller.get_hookimpls():
             plugin_name = impl.plugin_name
 
-            def register(obj: object, _plugin: str = plugin_name, _kind: str = kind) -> None:
-                _check_and_add(registry, table, _kind, cls, key, obj, _plugin, hook_name)
+            def register(
+                obj: object,
+                _plugin: str = plugin_name,
+                _kind: str = kind,
+                _table: dict[str, Any] = table,
+                _cls: type[Any] = cls,
+                _key: Callable[[Any], str] = key,
+                _hook: str = hook_name,
+            ) -> None:
+                _check_and_add(registry, _table, _kind, _cls, _key, obj, _plugin, _hook)
 
-            impl.function(register=register)
+            kwargs = {"register": register, "config": config}
+            impl.function(**{name: kwargs[name] for name in impl.argnames})
     return registry
 
 

@@ -52,7 +52,7 @@ ENFORCEABLE_CLAUSES: tuple[str, ...] = (
 )
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     """What a finding asks of the road."""
 
     BLOCK = "block"  # stop the road (request) or keep the draft from acceptance (draft)
@@ -60,7 +60,7 @@ class Verdict(str, enum.Enum):
     ADVICE = "advice"  # a quality hint that never blocks
 
 
-class Stage(str, enum.Enum):
+class Stage(enum.StrEnum):
     """Where the text is when a guard looks at it."""
 
     REQUEST = "request"  # the user's request and notes, before anything else
@@ -194,10 +194,15 @@ class GuardSpec:
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
-    """What a feature gives the model: instructions and the user's part, both with placeholders."""
+    """What a feature gives the model: instructions and the user's part, both with placeholders.
+
+    ``examples`` are worked (user, assistant) turns placed between the two, for few-shot
+    prompting of small models; write them with placeholders and with facts of their own.
+    """
 
     system: str
     user: str
+    examples: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,3 +159,36 @@ def test_eval_rejects_malformed_file(tmp_path: Path):
     res = rai("eval", "requests", str(bad), "--out", str(tmp_path / "p.jsonl"))
     assert res.returncode == 2 and "bad.jsonl:2" in res.stderr
     assert not (tmp_path / "p.jsonl").exists()
+
+
+def test_policy_add_then_search_and_ask_cite_the_company_clause(tmp_path: Path):
+    handbook = tmp_path / "acme-handbook.md"
+    handbook.write_text(
+        "# Acme people handbook\n\n## 1. Compensation\n\nWritten feedback never mentions salary, bonus or pay bands.\n\n"
+        "## 2. Remote work\n\nTeams agree core hours; cameras stay optional in internal meetings.\n",
+        encoding="utf-8",
+    )
+    added = rai("policy", "add", str(handbook), "--id", "acme")
+    assert added.returncode == 0, added.stderr
+    assert "acme:1" in added.stdout
+    search = rai("policy", "search", "may written feedback mention a person's bonus?")
+    assert search.returncode == 0 and "acme:1" in search.stdout
+    ask = rai("policy", "ask", "Do cameras have to be on in our internal meetings?", "--json")
+    assert ask.returncode == 0, ask.stderr
+    answer = json.loads(ask.stdout)
+    assert any(c["id"].startswith("acme:2") for c in answer["clauses"])
+    coverage = rai("policy", "coverage")
+    assert coverage.returncode == 0
+    bad = tmp_path / "empty.md"
+    bad.write_text("   \n", encoding="utf-8")
+    res = rai("policy", "add", str(bad))
+    assert res.returncode == 2
+
+
+def test_policy_ask_with_a_model_answers_with_citations(openai_stub):
+    env = {"OPENAI_BASE_URL": openai_stub.base_url, "OPENAI_API_KEY": "sk-test-not-real"}
+    res = rai("policy", "ask", "Can it tell my employee what medicine to take?", "--model", "openai:gpt-4o-mini", "--json", env=env)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert "4.3" in [c["id"] for c in out["clauses"]]
+    assert out["answer"]

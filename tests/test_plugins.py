@@ -68,7 +68,7 @@ def test_misspelled_hook_fails_naming_the_plugin():
 
 
 def test_disabling_the_only_guard_of_a_clause_stops_start_up(make_app):
-    with pytest.raises(ConfigError, match=r"clause 5\.review .*feature 'feedback'.*review"):
+    with pytest.raises(ConfigError, match=r"clause 3\.human-control .*feature 'feedback'.*\(disabled: review\)"):
         make_app(guards={"review": {"enabled": False, "reason": "We trust our managers completely."}})
 
 
@@ -253,7 +253,7 @@ def test_model_plugin_registered_through_the_hook_is_used(make_app):
             register(ModelSpec(prefix="canned", factory=lambda name, options: fake_model(["[PERSON_1] did it."])))
 
     d = make_app(Canned(), model="canned").draft("feedback", subject="Ana Lima", notes=NOTES)
-    assert d.text.startswith("Ana Lima did it") and d.model == "canned"
+    assert d.text.startswith("Ana did it") and d.model == "canned"
 
 
 def test_unknown_model_names_what_exists(make_app):
@@ -292,17 +292,17 @@ def test_register_policies_adds_a_company_policy_that_guards_enforce_and_retriev
                 i = text.lower().find("salary")
                 if i < 0:
                     return []
-                return [Finding(guard="no_pay_talk", clauses=("acme:1",), verdict=Verdict.FLAG,
+                return [Finding(guard="no_pay_talk", clauses=("acme:1.compensation",), verdict=Verdict.FLAG,
                                 message="Pay is not discussed in written feedback.", span=Span(i, i + 6, text[i:i + 6]))]
 
-            register(GuardSpec(name="no_pay_talk", clauses=("acme:1",), stages=(Stage.DRAFT,), check=check))
+            register(GuardSpec(name="no_pay_talk", clauses=("acme:1.compensation",), stages=(Stage.DRAFT,), check=check))
 
     app = make_app(scripted("[PERSON_1] earned a salary rise with the audit work."), Handbook())
-    assert app.clause("acme:1").text.startswith("Written feedback never mentions salary")
+    assert app.clause("acme:1.compensation").text.startswith("Written feedback never mentions salary")
     d = app.draft("feedback", subject="Ana Lima", notes=NOTES)
     pay = [f for f in d.findings if f.guard == "no_pay_talk"]
-    assert pay and "acme:1" in [c.id for c in d.citations]
-    assert any(p.clause.id == "acme:1" for p in app.retrieve("can feedback mention someone's bonus or pay band?", k=3))
+    assert pay and "acme:1.compensation" in [c.id for c in d.citations]
+    assert any(p.clause.id == "acme:1.compensation" for p in app.retrieve("can feedback mention someone's bonus or pay band?", k=3))
 
 
 def test_register_label_formats_and_register_commands():

@@ -32,10 +32,11 @@ def test_feedback_draft_travels_the_whole_road(make_app, scripted):
     draft = app.draft("feedback", subject="Priya Raman", notes=NOTES)
 
     assert draft.status == "pending_review"
-    assert draft.text.startswith("Priya Raman led the checkout redesign")
+    assert draft.text.startswith("Priya led the checkout redesign")
     # the model never saw the name or the e-mail address, only placeholders
     prompt = model.prompts[0]
-    assert "Priya" not in prompt and "priya.raman@example.com" not in prompt
+    for secret in ("Priya", "Raman", "priya.raman@example.com"):
+        assert secret not in prompt
     assert "[PERSON_1]" in prompt
     # the policy clauses retrieved for the request went into the instructions and the citations
     assert draft.citations
@@ -146,7 +147,7 @@ def test_mangled_placeholder_retry_can_succeed(make_app, scripted):
     app = make_app(scripted("[Person-1] did well.", echo_subject))
     draft = app.draft("feedback", subject="Priya Raman", notes=NOTES)
     assert draft.status == "pending_review"
-    assert "Priya Raman" in draft.text
+    assert draft.text.startswith("Priya ")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +175,7 @@ def test_hostile_unicode_in_names_and_notes_round_trips(make_app, scripted):
     name = "Zoë Ørsted-Łukasik"
     draft = app.draft("feedback", subject=name, notes="Zoë\u200b fixed the ﬁle importer; 3 bugs closed 🎉.")
     assert draft.status == "pending_review"
-    assert draft.text.startswith(name)
+    assert draft.text.startswith("Zoë")
 
 
 def test_bias_flag_blocks_unchanged_acceptance_until_edited_or_overridden(make_app, scripted):
