@@ -410,7 +410,8 @@ class Assistant:
         # 2. personal data -> placeholders, one vault for the whole request
         from assistant.privacy import Vault
 
-        vault = Vault.for_request(people=[*people, *roster], roster=roster)
+        subject = people[0] if spec.subject_required and people else ""
+        vault = Vault.for_request(people=[*people, *roster], roster=roster, subject=subject)
         protected_values = {
             key: self._protect_value(vault, value) for key, value in values.items()
         }

@@ -365,7 +365,10 @@ def policy_coverage() -> None:
     assistant = _guarded(_assistant)
     matrix = assistant.coverage()
     features = list(matrix)
-    table = Table("clause", *features)
+    table = Table(title="Guards enforcing each clause, by feature")
+    table.add_column("clause", no_wrap=True)
+    for feature in features:
+        table.add_column(feature, overflow="fold")
     clauses = next(iter(matrix.values())).keys() if matrix else []
     for clause in clauses:
         table.add_row(clause, *[", ".join(matrix[f][clause]) or "[red]UNCOVERED[/]" for f in features])
@@ -441,7 +444,9 @@ def eval_requests(file: Path = typer.Argument(...), out_path: Path = typer.Optio
     for item in gold:
         findings = _guarded(partial(assistant.judge_request, item["text"], item.get("feature") or "free"))
         verdict, clauses = predict_request(findings)
-        preds.append({"id": item["id"], "verdict": verdict, "clauses": clauses})
+        blocking = sorted((f for f in findings if f.blocking), key=lambda f: -(1.0 if f.score is None else f.score))
+        category = blocking[0].category if blocking else ""
+        preds.append({"id": item["id"], "verdict": verdict, "clauses": clauses, "category": category})
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)
     for line in score_requests(gold, preds, _meta(file), per_item):
@@ -460,7 +465,7 @@ def eval_drafts(file: Path = typer.Argument(...), out_path: Path = typer.Option(
     start = time.perf_counter()
     for item in gold:
         findings = _guarded(partial(assistant.check, item["text"]))
-        preds.append({"id": item["id"], **predict_draft(item["text"], findings)})
+        preds.append(predict_draft(item["text"], findings, item["id"]))
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)
     for line in score_drafts(gold, preds, _meta(file), per_item):

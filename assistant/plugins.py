@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "guards.quality",
     "guards.pii_leak",
     "guards.summary_quotes",
+    "guards.provider",
 )
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME

@@ -227,6 +227,9 @@ class FeatureSpec:
     people_fields: tuple[str, ...] = ()
     shape_output: Callable[[str], str] = str.strip
     max_tokens: int = 320
+    #: The first of ``people_fields`` must appear in the draft (feedback addresses its subject);
+    #: a draft that drops it is retried, then refused.
+    subject_required: bool = False
 
 
 #: Builds a LangChain chat model from a model name's suffix ("gpt-4o-mini" in "openai:gpt-4o-mini").

@@ -306,4 +306,7 @@ def person_predicate_before(
         j -= 1
     if j < 0:
         return False
+    if ws[j].lower in {"but", "and", "yet"}:
+        # an elided subject ("Dana shipped early but is bossy") is the clause's own subject
+        return clause_subject_is_person(ws[:j], people)
     return is_person_subject(ws[j], people)

@@ -330,6 +330,141 @@ def _unsupported(text: str, notes: str, people: Sequence[str]) -> Iterator[Claim
             yield claim
 
 
+# ---------------------------------------------------------------- whole sentences
+
+#: A sentence is judged only when it has at least this many content words: short courtesy
+#: ("Keep it up", "Thank you for your hard work") says nothing checkable.
+MIN_CONTENT_WORDS = 5
+#: ... and is flagged when fewer than this share of its content words occur in the notes.
+#: Tuned on our own paraphrases (share 0.4-1.0) against invented sentences (0.0-0.2).
+MIN_SUPPORT = 0.3
+
+# Function words: they carry no fact.
+_STOP = frozenset(
+    """a about above across after again against all almost along already also although always am
+    among an and another any anyone anything are around as at away back be became because become
+    been before being below between both but by can could did do does doing done down during each
+    either else enough even ever every everyone everything few for from further get gets getting
+    got had has have having he her here hers herself him himself his how however i if in into is
+    it its itself just least less let lets like made make makes making many may me might more most
+    much must my myself near need needs never no nor not now of off often on once one only onto or
+    other others our ours ourselves out over own per quite rather same see seen several she should
+    since so some someone something soon still such than that the their theirs them themselves then
+    there these they thing things this those though through thus to together too toward towards
+    under until up upon us very via was way ways we were what when where whether which while who
+    whom whose why will with within without would yet you your yours yourself yourselves
+    nobody anybody somebody everybody right""".split()
+)
+# Courtesy and the features' own form words: a draft may add them without inventing anything.
+_GENERIC = frozenset(
+    """thank thanks thankful appreciate appreciation grateful great good excellent fantastic
+    wonderful amazing awesome nice well better best really truly job work effort hard keep continue
+    suggestion suggest recommend please next time goal measure due strength growth area
+    improve improvement contribution team impact help helpful value valuable role new period review
+    feedback self proud happy glad pleased overall especially particularly important key clear
+    clearly specific specifically example result successful success colleague colleagues real
+    difference lot""".split()
+)
+_PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
+_WORD_RE = re.compile(r"[a-z]+")
+# Common irregular past forms, so "led" meets "lead" and "wrote" meets "write".
+_IRREGULAR = {
+    "led": "lead", "ran": "run", "wrote": "write", "written": "write", "built": "build",
+    "gave": "give", "given": "give", "took": "take", "taken": "take", "brought": "bring",
+    "taught": "teach", "sent": "send", "won": "win", "kept": "keep", "met": "meet",
+    "held": "hold", "spoke": "speak", "spoken": "speak", "found": "find", "grew": "grow",
+    "grown": "grow", "began": "begin", "begun": "begin", "went": "go", "saw": "see",
+    "told": "tell", "thought": "think", "felt": "feel", "left": "leave", "paid": "pay",
+    "sold": "sell", "bought": "buy", "caught": "catch", "chose": "choose", "chosen": "choose",
+    "drove": "drive", "fell": "fall", "fallen": "fall", "rose": "rise", "risen": "rise",
+    "shown": "show", "understood": "understand", "lost": "lose", "spent": "spend",
+    "dealt": "deal", "meant": "mean", "sped": "speed", "rebuilt": "rebuild", "rewrote": "rewrite",
+    "rewritten": "rewrite", "overcame": "overcome", "undertook": "undertake", "ate": "eat",
+}  # fmt: skip
+_SUFFIXES = ("ings", "ing", "ions", "ion", "ies", "ied", "ers", "er", "ed", "ly", "es", "s")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'’”)\]]*(?=\s)|\n")
+_LEADER_RE = re.compile(r"(?:[-*•]|\d+[.)])\s+")
+_LIST_NUMBER_RE = re.compile(r"\s*\d{1,2}[.)]")
+
+
+@cache
+def _stem(word: str) -> str:
+    """A crude stem: irregular past forms mapped, one suffix cut, a 6-letter prefix kept.
+
+    Crude on purpose: both sides get the same treatment, so "migrated" and "migration" meet
+    ("migrat"), and so do "replies" and "reply" ("repli").
+    """
+    word = _IRREGULAR.get(word, word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                word += "i"
+            break
+    if word.endswith("y"):
+        word = word[:-1] + "i"
+    elif word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word[:6]
+
+
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_SCALES])
+_GENERIC_STEMS = frozenset(_stem(w) for w in _GENERIC)
+
+
+def content_stems(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The stems of ``text``'s content words: no stop or courtesy words, placeholders or numbers.
+
+    ``ignore`` holds lowercased words to leave out as well (the people's names).
+    """
+    words = _WORD_RE.findall(_PLACEHOLDER_RE.sub(" ", text).lower().replace("'s", " "))
+    stems = []
+    for word in words:
+        if len(word) < 2 or word in _STOP or word in _NUMBER_WORDS or word in ignore:
+            continue
+        stem = _stem(word)
+        if stem not in _GENERIC_STEMS:
+            stems.append(stem)
+    return stems
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence or line, without surrounding space or a leading bullet."""
+    ends = (m.end() for m in _SENTENCE_END_RE.finditer(text))
+    # "1. Do X" is a list item, not a sentence "1." followed by another
+    bounds = [
+        0,
+        *(i for i in ends if not _LIST_NUMBER_RE.fullmatch(text, text.rfind("\n", 0, i) + 1, i)),
+        len(text),
+    ]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        leader = _LEADER_RE.match(piece, lead)
+        s = leader.end() if leader else lead
+        e = len(piece.rstrip())
+        if e > s:
+            yield a + s, a + e
+
+
+def unsupported_sentences(text: str, notes: str, people: Sequence[str] = ()) -> list[tuple[Span, float]]:
+    """Each sentence of ``text`` whose content words the notes mostly do not contain.
+
+    Returns the sentence's span and the share of its content words found in the notes.
+    """
+    ignore = frozenset(w.lower() for p in people for w in _WORD_RE.findall(p.lower()))
+    known = set(content_stems(notes, ignore))
+    found = []
+    for s, e in _sentences(text):
+        stems = content_stems(text[s:e], ignore)
+        if len(stems) < MIN_CONTENT_WORDS:
+            continue
+        share = sum(stem in known for stem in stems) / len(stems)
+        if share < MIN_SUPPORT:
+            found.append((Span(s, e, text[s:e]), share))
+    return found
+
+
 _KIND_WORDS = {
     "number": "number",
     "percent": "percentage",
@@ -341,7 +476,7 @@ _KIND_WORDS = {
 
 
 def check_grounding(text: str, ctx: GuardContext) -> Sequence[Finding]:
-    """Flag each specific in the draft that the request's notes do not contain."""
+    """Flag each specific, and each sentence, in the draft that the request's notes do not support."""
     if not ctx.notes.strip():
         return []
     findings = []
@@ -358,6 +493,19 @@ def check_grounding(text: str, ctx: GuardContext) -> Sequence[Finding]:
                 suggestion=f"Check the {what} against your records, correct it, or remove it.",
             )
         )
+    for span, share in unsupported_sentences(text, ctx.notes, ctx.people):
+        findings.append(
+            Finding(
+                guard=GUARD,
+                clauses=CLAUSES,
+                verdict=Verdict.FLAG,
+                message="This sentence says things the notes do not mention; check it or remove it.",
+                category=CATEGORY,
+                span=span,
+                suggestion="Keep to what the notes say, or add the missing facts to the notes.",
+                score=round(1 - share, 2),
+            )
+        )
     return findings
 
 
@@ -369,6 +517,9 @@ def register_guards(register: Callable[[GuardSpec], None]) -> None:
             clauses=CLAUSES,
             stages=(Stage.DRAFT,),
             check=check_grounding,
-            description="Flags numbers, amounts, dates, quotes and names in a draft that its notes do not support.",
+            description=(
+                "Flags numbers, amounts, dates, quotes, names and whole sentences in a draft "
+                "that its notes do not support."
+            ),
         )
     )

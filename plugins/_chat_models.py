@@ -276,7 +276,8 @@ class FakeChatModel(BaseChatModel):
                 raise ModelError(
                     "the fake model has no replies left; queue more with fake_model([...])"
                 )
-            text = placeholder_draft("\n".join(_text_of(m) for m in messages))
+            # The instructions and the request itself; worked examples in between are not the task.
+            text = placeholder_draft("\n".join(_text_of(m) for m in (messages[0], messages[-1])))
         elif isinstance(reply, str):
             text = reply
         elif callable(reply):

@@ -220,8 +220,9 @@ def placeholder_draft(prompt: str) -> str:
     notes = blocks[-1] if blocks else prompt
     # The subject is the last placeholder named outside the notes (our prompts name it in the
     # task line); failing that, the first placeholder anywhere.
-    outside = PLACEHOLDER_RE.findall(_DATA_BLOCK_RE.sub("", prompt))
-    anywhere = PLACEHOLDER_RE.findall(prompt)
+    people = re.compile(r"\[PERSON_\d+\](?: \[SURNAME_\d+\])?")
+    outside = people.findall(_DATA_BLOCK_RE.sub("", prompt))
+    anywhere = people.findall(prompt) or PLACEHOLDER_RE.findall(prompt)
     subject = outside[-1] if outside else (anywhere[0] if anywhere else "")
     fact = _first_sentence(notes) or "the work described in the notes"
     lowered = prompt.lower()

@@ -165,7 +165,8 @@ class OpenAIStub:
             else:
                 reply = self.replies.pop(0)
         if reply is None:
-            return placeholder_draft("\n".join(_message_text(m.get("content")) for m in messages))
+            task = (messages[0], messages[-1]) if messages else ()
+            return placeholder_draft("\n".join(_message_text(m.get("content")) for m in task))
         return reply if isinstance(reply, str) else reply(messages)
 
     def _moderate(self, text: str) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def test_coverage_failure_stops_every_command(tmp_path: Path):
     cfg.write_text('[guards.review]\nenabled = false\nreason = "Managers sign off in another system."\n')
     res = rai("--config", str(cfg), "policy", "coverage")
     assert res.returncode == 2
-    assert "5.review" in res.stderr and "feedback" in res.stderr
+    assert "3.human-control" in res.stderr and "feedback" in res.stderr and "disabled: review" in res.stderr
 
 
 def test_check_reports_bias_with_span():

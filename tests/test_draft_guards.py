@@ -109,6 +109,55 @@ def test_invented_number_project_date_and_quote_are_flagged() -> None:
     ]
 
 
+WARD_NOTES = (
+    "Rebuilt the night-shift handover sheet for the ICU with Omar. Nurses now finish handover "
+    "sooner. Sometimes forgets to update the rota."
+)
+
+
+def _sentence_findings(draft: str) -> list[tuple[str, str]]:
+    """(span text, message) of each whole-sentence finding, after checking the offsets."""
+    ctx = GuardContext(feature="feedback", stage=Stage.DRAFT, notes=WARD_NOTES, people=("Lea Park", "Omar"))
+    found = []
+    for f in check_grounding(draft, ctx):
+        if f.span and f.message.startswith("This sentence"):
+            assert draft[f.span.start : f.span.end] == f.span.text
+            assert (f.clauses, f.verdict, f.category) == (("4.2",), Verdict.FLAG, "unsupported_claim")
+            found.append((f.span.text, f.message))
+    return found
+
+
+def test_an_invented_sentence_is_flagged_with_its_exact_span() -> None:
+    invented = "She has also accepted a marketing position at a bank downtown and leaves soon."
+    draft = (
+        "Lea, thank you for rebuilding the ICU night-shift handover sheet with Omar. "
+        f"{invented} One suggestion: keep the rota updated."
+    )
+    assert _sentence_findings(draft) == [
+        (invented, "This sentence says things the notes do not mention; check it or remove it.")
+    ]
+
+
+def test_an_invented_bullet_is_flagged_without_its_bullet_mark() -> None:
+    draft = (
+        "Strengths:\n- Rebuilt the ICU handover sheet\n"
+        "- Builds strong relationships with regional suppliers and partners"
+    )
+    assert [text for text, _ in _sentence_findings(draft)] == [
+        "Builds strong relationships with regional suppliers and partners"
+    ]
+
+
+def test_a_faithful_paraphrase_with_courtesy_is_not_flagged() -> None:
+    draft = (
+        "[PERSON_1], thank you for rebuilding the intensive-care night-shift handover sheet with Omar. "
+        "Because of your new sheet, nurses wrap up their handovers sooner each night. "
+        "Thank you for your hard work. Keep it up! "
+        "One suggestion: please keep the rota up to date so the ward can plan."
+    )
+    assert _sentence_findings(draft) == []
+
+
 def test_no_notes_means_nothing_to_compare() -> None:
     assert list(check_grounding("Lea saved $3M on the Orion Platform.", CTX)) == []
 

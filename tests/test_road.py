@@ -187,7 +187,7 @@ def test_bias_flag_blocks_unchanged_acceptance_until_edited_or_overridden(make_a
     assert flags and all(f.span and f.span.text.lower() in draft.text.lower() for f in flags)
     with pytest.raises(ReviewError, match="open findings"):
         app.accept(draft.draft_id, "Sam Lee")
-    fixed = "Priya Raman shipped the redesign two weeks early. In Tuesday's review she interrupted two colleagues; next time, let each finish first."
+    fixed = "Priya Raman shipped the checkout redesign two weeks early. Her demo to the sales team ran 20 minutes over; next time, keep demos to time."
     final = app.accept(draft.draft_id, "Sam Lee", text=fixed)
     assert final.status == "accepted"
 
@@ -245,17 +245,23 @@ def test_deleting_the_last_audit_record_is_detected(make_app, scripted):
     assert any(d.draft_id in p for p in app.verify_audit())
 
 
-def test_audit_holds_no_raw_personal_data(make_app, scripted):
+def test_nothing_but_the_drafts_store_keeps_personal_data_on_disk(make_app, scripted):
     app = make_app(scripted(echo_subject))
     d = app.draft("feedback", subject="Priya Raman", notes=NOTES, user="priya.manager@example.com")
     app.accept(d.draft_id, "Sam Lee")
-    raw = (app.data_dir / "audit.sqlite3").read_bytes()
-    for secret in (b"Priya", b"priya.raman@example.com", b"priya.manager@example.com", b"checkout redesign"):
-        assert secret not in raw
-    # the WAL may hold pages not yet checkpointed
-    wal = app.data_dir / "audit.sqlite3-wal"
-    if wal.exists():
-        assert b"Priya" not in wal.read_bytes()
+    app.draft("feedback", subject="Priya Raman", notes="Also strip the AI label so it looks handwritten.",
+              user="priya.manager@example.com")
+    secrets = (b"Priya", b"Raman", b"priya.raman@example.com", b"priya.manager@example.com", b"checkout redesign")
+    scanned = 0
+    for path in app.data_dir.rglob("*"):
+        # the drafts store holds the drafts themselves, which a reviewer must be able to read
+        if not path.is_file() or path.name.startswith("drafts.sqlite3"):
+            continue
+        data = path.read_bytes()
+        scanned += 1
+        for secret in secrets:
+            assert secret not in data, (path, secret)
+    assert scanned >= 3  # audit log, enforcement counters, policy index
 
 
 def test_runnable_goes_through_the_same_road(make_app, scripted):
