@@ -68,6 +68,7 @@ from assistant.config import AppConfig, plugin_section
 from assistant.errors import ConfigError
 from assistant.hookspecs import hookimpl
 from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
+from guards.taxonomy import CATEGORY_CLAUSE
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -91,32 +92,7 @@ MODERATION_MODEL = "omni-moderation-latest"
 ChatModelFactory = Callable[[str], "BaseChatModel"]
 
 #: Acceptable-use categories the judge may name, with the one clause each falls under.
-JUDGE_CATEGORIES: dict[str, str] = {
-    "deceptive_provenance": "4.1",
-    **dict.fromkeys(
-        (
-            "hate",
-            "harassment",
-            "violence",
-            "child_harm",
-            "self_harm",
-            "sexual",
-            "illegal",
-            "misinformation",
-            "pii_misuse",
-            "malware_spam",
-        ),
-        "4.2",
-    ),
-    **dict.fromkeys(
-        ("economic_harm", "adult_dating", "financial_advice", "medical_advice", "political_campaigning"),
-        "4.3",
-    ),
-    "infringement": "4.4",
-    "reverse_engineering": "4.5",
-    "model_training": "4.6",
-    "data_extraction": "4.7",
-}
+JUDGE_CATEGORIES: dict[str, str] = CATEGORY_CLAUSE
 
 # Moderation category prefixes, most specific first: sexual/minors must win over sexual.
 _MODERATION_MAP: tuple[tuple[str, str], ...] = (
