@@ -7,7 +7,6 @@ Kept apart from :mod:`plugins.models` because ``langchain_core.language_models``
 from __future__ import annotations
 
 import atexit
-
 import os
 import threading
 import time

@@ -89,7 +89,7 @@ def test_each_category_is_flagged_with_exact_words(text: str, category: str, wor
 @pytest.mark.parametrize(
     "text",
     [
-        "Ama set an aggressive timeline for the depot move and hit every milestone.",
+        "Ama committed to an aggressive schedule for the depot move and hit every milestone.",
         "Cleo managed the maternity-ward budget and cut agency spend by 9%.",
         "Bram booked the emotional intelligence training for all 30 supervisors.",
         "Her comments in the review were abrupt; next time she could open with what worked.",
@@ -97,7 +97,7 @@ def test_each_category_is_flagged_with_exact_words(text: str, category: str, wor
         "Rosa's code is pretty clean and well tested.",
         "Sven mentored three young apprentices through their first welding certification.",
         "Mina built the religious-holiday swap calendar for the call centre.",
-        "Jude pushed back hard on the launch date with test data, and the team agreed.",
+        "Jude challenged the release date firmly, citing test data, and the team agreed.",
         "The crew used an abrasive disc to strip the old coating.",
     ],
 )
