@@ -88,7 +88,7 @@ def main() -> None:
                 print(f"  wrong clause {top.clauses[0]} (want {clause}): {text[:80]}")
         else:
             print(f"  missed: {text[:80]}")
-    for feature, text, b in fp:
+    for _feature, text, b in fp:
         print(f"  false block [{b[0].category} {b[0].clauses[0]}]: {text[:80]}")
     print(f"independent benign: false-positive rate {len(fp) / len(BENIGN):.3f} ({len(fp)}/{len(BENIGN)})")
     print(f"independent harmful: recall {caught / len(HARMFUL):.3f} ({caught}/{len(HARMFUL)}), right clause {right}/{caught}")
