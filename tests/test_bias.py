@@ -6,6 +6,7 @@ import pluggy
 import pytest
 
 from assistant import hookspecs
+from assistant.config import AppConfig
 from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 from guards import bias
 from guards.bias import check_bias
@@ -140,6 +141,6 @@ def test_registers_a_draft_stage_guard_through_the_hook() -> None:
     pm.add_hookspecs(hookspecs)
     pm.register(bias)
     specs: list[GuardSpec] = []
-    pm.hook.register_guards(register=specs.append)
+    pm.hook.register_guards(register=specs.append, config=AppConfig())
     assert [(s.name, s.clauses, s.stages) for s in specs] == [("bias", ("3.fairness",), (Stage.DRAFT,))]
     assert specs[0].check("Cara is shrill.", CTX)[0].category == "personality_critique"

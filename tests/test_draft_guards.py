@@ -7,6 +7,7 @@ import pytest
 
 from assistant import hookspecs
 from assistant._eval_drafts import predict_draft, score_drafts
+from assistant.config import AppConfig
 from assistant.types import GuardContext, GuardSpec, Stage, Verdict
 from guards import bias, grounding, quality, sensitive_facts
 from guards.bias import check_bias
@@ -250,7 +251,7 @@ def test_all_four_register_draft_stage_guards_through_the_hook() -> None:
     for module in (bias, sensitive_facts, grounding, quality):
         pm.register(module)
     specs: list[GuardSpec] = []
-    pm.hook.register_guards(register=specs.append)
+    pm.hook.register_guards(register=specs.append, config=AppConfig())
     by_name = {s.name: s for s in specs}
     assert set(by_name) == {"bias", "sensitive_facts", "grounding", "quality"}
     assert all(s.stages == (Stage.DRAFT,) for s in specs)

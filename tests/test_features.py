@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import ValidationError
 
 import assistant.hookspecs
+from assistant.config import AppConfig
 from assistant.errors import InputError
 from assistant.types import Clause, FeatureSpec, Passage, Prompt
 from guards.grounding import content_stems
@@ -41,7 +42,7 @@ def _features() -> dict[str, FeatureSpec]:
     pm.add_hookspecs(assistant.hookspecs)
     pm.register(features)
     specs: list[FeatureSpec] = []
-    pm.hook.register_features(register=specs.append)
+    pm.hook.register_features(register=specs.append, config=AppConfig())
     return {spec.name: spec for spec in specs}
 
 

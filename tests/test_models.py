@@ -12,6 +12,7 @@ import pytest
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 import assistant.hookspecs
+from assistant.config import AppConfig
 from assistant.errors import ConfigError, ModelError
 from assistant.types import ModelSpec
 from plugins import models
@@ -26,7 +27,7 @@ def _registered() -> dict[str, ModelSpec]:
     pm.add_hookspecs(assistant.hookspecs)
     pm.register(models)
     specs: list[ModelSpec] = []
-    pm.hook.register_models(register=specs.append)
+    pm.hook.register_models(register=specs.append, config=AppConfig())
     return {spec.prefix: spec for spec in specs}
 
 
