@@ -23,36 +23,15 @@ import numpy.typing as npt
 
 from guards._au_features import WORD, text_features
 from guards.normalize import normalize
+from guards.taxonomy import CATEGORY_CLAUSE
 
 __all__ = ["CATEGORIES", "build_examples", "main", "train"]
 
 DATA = Path(__file__).parent / "data" / "acceptable_use"
 SEEDS = DATA / "seeds"
 
-#: Output classes, index 0 is benign.
-CATEGORIES: tuple[str, ...] = (
-    "benign",
-    "deceptive_provenance",
-    "hate",
-    "harassment",
-    "violence",
-    "child_harm",
-    "self_harm",
-    "sexual",
-    "illegal",
-    "misinformation",
-    "pii_misuse",
-    "malware_spam",
-    "economic_harm",
-    "adult_dating",
-    "financial_advice",
-    "medical_advice",
-    "political_campaigning",
-    "infringement",
-    "reverse_engineering",
-    "model_training",
-    "data_extraction",
-)
+#: Output classes, index 0 is benign, then the acceptable-use categories in taxonomy order.
+CATEGORIES: tuple[str, ...] = ("benign", *CATEGORY_CLAUSE)
 
 NAMES = (
     "Aiko Tanaka",
