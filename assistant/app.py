@@ -232,10 +232,8 @@ class Assistant:
         disabled = {
             name: s.reason for name, s in sorted(self.config.guards.items()) if not s.enabled
         }
-        last = None
-        for record in log.records():
-            if record["kind"] == "config":
-                last = record["data"].get("disabled_guards")
+        previous = log.last("config")
+        last = previous["data"].get("disabled_guards") if previous else None
         if last != disabled:
             self._emit(log, "config", {"disabled_guards": disabled, "version": VERSION})
 
@@ -428,7 +426,7 @@ class Assistant:
         prompt = spec.build_prompt(protected_inputs, passages)
         try:
             chat = self.model(model_name)
-            raw, restored = self._generate(
+            restored = self._generate(
                 chat, prompt.system, prompt.user, vault, spec.max_tokens, prompt.examples
             )
         except ModelError as exc:
@@ -501,7 +499,6 @@ class Assistant:
             draft_id=draft_id,
             feature=feature,
         )
-        del raw
         return result
 
     @staticmethod
@@ -556,14 +553,17 @@ class Assistant:
     def _generate(
         self, chat: BaseChatModel, system: str, user: str, vault: Vault, max_tokens: int,
         examples: Sequence[tuple[str, str]] = (),
-    ) -> tuple[str, str]:
-        """Call the model; retry once if it mangles a placeholder; refuse rather than guess a name."""
+    ) -> str:
+        """Call the model; retry once if it mangles a placeholder; refuse rather than guess a name.
+
+        Returns the model's text with the placeholders restored.
+        """
         reminder = ""
         for _attempt in range(_MODEL_RETRIES + 1):
             raw = self._invoke(chat, system + reminder, user, max_tokens, examples)
             problems = vault.check_restorable(raw)
             if not problems:
-                return raw, vault.restore(raw)
+                return vault.restore(raw)
             reminder = (
                 "\nUse the placeholders exactly as written, for example "
                 + ", ".join(list(vault.placeholders)[:3])
@@ -585,7 +585,7 @@ class Assistant:
         )
         user = "Draft:\n" + vault.protect(text) + "\n\nFlagged phrases:\n" + "\n".join(lines)
         try:
-            _raw, restored = self._generate(chat, system, user, vault, spec.max_tokens)
+            restored = self._generate(chat, system, user, vault, spec.max_tokens)
         except ModelError:
             return None
         revised = spec.shape_output(restored)

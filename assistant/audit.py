@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS audit (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL UNIQUE
 );
+CREATE INDEX IF NOT EXISTS audit_kind ON audit (kind, seq);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -114,13 +115,21 @@ class AuditLog:
             "hash": digest,
         }
 
-    def records(self, *, last: int | None = None, draft_id: str | None = None) -> Iterator[dict[str, Any]]:
-        """Records in order (the last ``last`` ones, or those of one draft)."""
+    def records(
+        self, *, last: int | None = None, draft_id: str | None = None, since: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Records in order: all, the last ``last`` ones, those of one draft, or from ``since`` on."""
         query = "SELECT seq, ts, kind, draft_id, feature, data, prev_hash, hash FROM audit"
+        where: list[str] = []
         params: tuple[Any, ...] = ()
         if draft_id is not None:
-            query += " WHERE draft_id = ?"
-            params = (draft_id,)
+            where.append("draft_id = ?")
+            params += (draft_id,)
+        if since is not None:
+            where.append("seq >= ?")
+            params += (since,)
+        if where:
+            query += " WHERE " + " AND ".join(where)
         query += " ORDER BY seq"
         conn = self._connect()
         try:
@@ -146,6 +155,21 @@ class AuditLog:
                 "prev_hash": prev,
                 "hash": digest,
             }
+
+    def last(self, kind: str) -> dict[str, Any] | None:
+        """The newest record of one kind, or ``None`` (an index lookup, not a scan of the log)."""
+        conn = self._connect()
+        try:
+            row = conn.execute(
+                "SELECT seq FROM audit WHERE kind = ? ORDER BY seq DESC LIMIT 1", (kind,)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read the audit log at {self.path}: {exc}") from exc
+        finally:
+            conn.close()
+        if row is None:
+            return None
+        return next(r for r in self.records(since=row[0]))
 
     def verify(self) -> list[AuditProblem]:
         """Recompute the chain; an empty list means intact."""

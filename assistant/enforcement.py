@@ -34,6 +34,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (user TEXT, tenant TEXT, ts REAL, shape TEXT);
 CREATE INDEX IF NOT EXISTS requests_user_ts ON requests (user, ts);
 CREATE INDEX IF NOT EXISTS requests_tenant_ts ON requests (tenant, ts);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
 CREATE TABLE IF NOT EXISTS violations (user TEXT, tenant TEXT, ts REAL, clauses TEXT, level TEXT);
 CREATE INDEX IF NOT EXISTS violations_user_ts ON violations (user, ts);
 """
@@ -133,6 +134,8 @@ class Enforcement:
                 "SELECT COUNT(*) FROM requests WHERE user = ? AND shape = ? AND ts > ?", (user, shape, hour)
             ).fetchone()[0]
             conn.execute("INSERT INTO requests VALUES (?, ?, ?, ?)", (user, tenant, now, shape))
+            # Counters only ever look back one hour; older rows are kept no longer than two.
+            conn.execute("DELETE FROM requests WHERE ts < ?", (now - 7200,))
         findings = []
         if same >= s.near_duplicates_per_hour:
             findings.append(
