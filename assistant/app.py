@@ -514,11 +514,14 @@ class Assistant:
         return self.policy_index.search(query[:1000], k=k)
 
     def _check_passages(self, feature: str, passages: Sequence[Passage]) -> list[Finding]:
-        from guards.passages import check_passages
-
-        if "passage_integrity" not in {g.name for g in self.enabled_guards(feature, Stage.PASSAGES)}:
-            return []
-        return list(check_passages(passages, self.policy_versions()))
+        """Run the passages-stage guards on what retrieval found, before the model sees it."""
+        text = "\n\n".join(f"[{p.clause.id}] {p.clause.text}" for p in passages)
+        ctx = GuardContext(
+            feature=feature,
+            stage=Stage.PASSAGES,
+            extra={"passages": tuple(passages), "policy_versions": self.policy_versions()},
+        )
+        return self._runner(Stage.PASSAGES, feature).run(text, ctx)
 
     def _invoke(
         self, chat: BaseChatModel, system: str, user: str, max_tokens: int,

@@ -333,15 +333,14 @@ def policy_add(
     import shutil
 
     from assistant.policy import load_policy_file, slugify
-    from policy_corpus import local_policy_dir
 
     document = _guarded(lambda: load_policy_file(file, policy_id))
     assistant = _guarded(_assistant)
     if document.policy_id in assistant.registry.policies:
         existing = assistant.registry.policies[document.policy_id]
-        if existing.source and Path(existing.source).parent != local_policy_dir(assistant.config):
+        if existing.source and Path(existing.source).parent != assistant.config.policy_dir():
             _fail(f"policy id {document.policy_id!r} is taken by a plugin; choose another with --id")
-    folder = local_policy_dir(assistant.config)
+    folder = assistant.config.policy_dir()
     folder.mkdir(parents=True, exist_ok=True)
     suffix = file.suffix.lower() if file.suffix.lower() in {".md", ".txt", ".markdown"} else ".txt"
     target = folder / f"{slugify(document.policy_id, max_words=8) or document.policy_id}{suffix}"

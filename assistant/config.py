@@ -83,6 +83,10 @@ class AppConfig(BaseModel):
 
         return Path(user_data_dir("rai-assistant", appauthor=False))
 
+    def policy_dir(self) -> Path:
+        """Where ``rai policy add`` keeps a company's own policy files."""
+        return self.resolved_data_dir() / "policies"
+
     def resolved_chroma_url(self) -> str | None:
         return os.environ.get("RAI_CHROMA_URL") or self.chroma_url
 

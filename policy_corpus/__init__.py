@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from importlib import resources
-from pathlib import Path
 
 from assistant.config import AppConfig
 from assistant.hookspecs import hookimpl
@@ -23,7 +22,6 @@ __all__ = [
     "POLICY_FILE",
     "builtin_policy",
     "local_policies",
-    "local_policy_dir",
     "register_policies",
     "retrieval_hints",
 ]
@@ -45,14 +43,9 @@ def retrieval_hints() -> dict[str, tuple[str, ...]]:
     return hints_for(builtin_policy())
 
 
-def local_policy_dir(config: AppConfig) -> Path:
-    """Where ``rai policy add`` keeps a company's own policy files."""
-    return config.resolved_data_dir() / "policies"
-
-
 def local_policies(config: AppConfig) -> list[PolicyDocument]:
     """The policy files added with ``rai policy add``, each with its own id and version."""
-    folder = local_policy_dir(config)
+    folder = config.policy_dir()
     if not folder.is_dir():
         return []
     return [
