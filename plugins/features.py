@@ -517,15 +517,27 @@ def _dedupe_lines(text: str) -> list[str]:
     return out
 
 
+_COMMON = frozenset(
+    "thank thanks with that this your their from have will would could should been were they them "
+    "there also into about more next".split()
+)
+
+
 def _dedupe_sentences(paragraph: str) -> str:
+    """Drop repeated sentences, and near-repeats (a small model restating its last sentence)."""
     sentences = re.split(r"(?<=[.!?])\s+", paragraph.strip())
     out: list[str] = []
-    seen: set[str] = set()
+    kept: list[set[str]] = []
     for sentence in sentences:
-        key = " ".join(sentence.lower().split())
-        if key in seen:
+        # content words only: "thank you for the" must not make two thank-yous look alike
+        words = {w for w in re.findall(r"[\w\[\]']+", sentence.lower()) if len(w) > 3} - _COMMON
+        if any(
+            words == other
+            or (min(len(words), len(other)) >= 4 and len(words & other) / min(len(words), len(other)) >= 0.75)
+            for other in kept
+        ):
             continue
-        seen.add(key)
+        kept.append(words)
         out.append(sentence)
     return " ".join(out)
 

@@ -339,3 +339,16 @@ def test_the_local_model_drafts_feedback_that_keeps_the_subject_placeholder() ->
     draft = spec.shape_output(str(reply.content))
     assert draft.strip()
     assert "[PERSON_1]" in draft
+
+
+def test_prose_drops_a_restated_sentence_but_keeps_distinct_ones() -> None:
+    from plugins.features import shape_prose
+
+    text = (
+        "Thank you for the launch. Thank you for the training sessions you ran for the new hires. "
+        "She could rehearse demos with a timer so questions get time. "
+        "Next quarter she could rehearse demos with a timer so questions get more time."
+    )
+    shaped = shape_prose(text)
+    assert "Thank you for the launch." in shaped and "training sessions" in shaped
+    assert shaped.count("rehearse") == 1
