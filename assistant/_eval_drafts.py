@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from assistant._metrics import prf
 from assistant.types import Finding, Verdict
 
 __all__ = ["EVAL_CATEGORIES", "predict_draft", "score_drafts"]
@@ -46,13 +47,6 @@ def predict_draft(text: str, findings: Iterable[Finding], item_id: str = "") -> 
         "categories": sorted(categories) if flagged else [],
         "spans": spans if flagged else [],
     }
-
-
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def _positions(text: str, needle: str) -> list[tuple[int, int]]:
@@ -123,9 +117,9 @@ def score_drafts(
     lines.append(f"{'category':<26} {'prec':>6} {'recall':>6} {'f1':>6} {'support':>7}")
     for c in EVAL_CATEGORIES:
         ctp, cfp, cfn = cat_counts[c]
-        p_, r_, f_ = _prf(ctp, cfp, cfn)
+        p_, r_, f_ = prf(ctp, cfp, cfn)
         lines.append(f"{c:<26} {p_:>6.3f} {r_:>6.3f} {f_:>6.3f} {ctp + cfn:>7}")
-    p_, r_, f_ = _prf(tp, fp, fn)
+    p_, r_, f_ = prf(tp, fp, fn)
     lines.append(f"{'overall (flag vs pass)':<26} {p_:>6.3f} {r_:>6.3f} {f_:>6.3f} {tp + fn:>7}")
     fpr = fp / (fp + tn) if fp + tn else 0.0
     lines.append(f"false-positive rate on pass items: {fpr:.3f} ({fp}/{fp + tn})")

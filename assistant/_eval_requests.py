@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from assistant._metrics import prf
 from assistant.types import Finding
 
 __all__ = ["predict_request", "score_requests"]
@@ -32,13 +33,6 @@ def predict_request(findings: Iterable[Finding]) -> tuple[str, list[str]]:
 def _clauses(item: Mapping[str, object] | None) -> list[str]:
     value = item.get("clauses") if item is not None else None
     return [str(c) for c in value] if isinstance(value, list | tuple) else []
-
-
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def _rate(num: int, den: int) -> str:
@@ -120,16 +114,16 @@ def score_requests(
     lines.append(f"{head}:  precision  recall  F1   n")
     for cat in sorted(cat_counts):
         t, f_, n = cat_counts[cat]
-        pr, rc, f1 = _prf(t, f_, n)
+        pr, rc, f1 = prf(t, f_, n)
         prec = f"{pr:9.3f}" if has_cat else f"{'n/a':>9}"
         f1s = f"{f1:5.3f}" if has_cat else f"{'n/a':>5}"
         lines.append(f"  {cat:<24} {prec} {rc:7.3f} {f1s} {t + n:4d}")
     lines.append("per clause:                                    precision  recall  F1   n")
     for cl in sorted(clause_counts):
         t, f_, n = clause_counts[cl]
-        pr, rc, f1 = _prf(t, f_, n)
+        pr, rc, f1 = prf(t, f_, n)
         lines.append(f"  {cl:<24} {pr:9.3f} {rc:7.3f} {f1:5.3f} {t + n:4d}")
-    pr, rc, f1 = _prf(tp, fp, fn)
+    pr, rc, f1 = prf(tp, fp, fn)
     lines.append(f"overall block: precision {pr:.3f}  recall {rc:.3f}  F1 {f1:.3f}")
     lines.append(f"right clause on caught blocks: {_rate(right, tp)}")
     lines.append(f"false-positive rate, allowed items: {_rate(fp_allowed, allowed)}")

@@ -402,7 +402,7 @@ class Assistant:
         findings += self._runner(Stage.REQUEST, feature).run(judged, request_ctx)
         blocking = [f for f in findings if f.blocking]
         if blocking:
-            self.enforcement.record_violation(self, user_hash, tenant, blocking)
+            self._record_violation(user_hash, tenant, blocking)
             return blocked(findings, self.refusal_text(blocking), self._cite(blocking))
 
         # 2. personal data -> placeholders, one vault for the whole request
@@ -730,6 +730,20 @@ class Assistant:
 
         settings = plugin_section(self.config, "enforcement", EnforcementSettings)
         return Enforcement(self.data_dir / "enforcement.sqlite3", settings)
+
+    def _record_violation(self, user: str, tenant: str, blocking: list[Finding]) -> str:
+        """Count a blocked request, escalate (plugins may raise the level) and audit it (5.enforcement)."""
+        count = self.enforcement.violations(user) + 1
+        answers = self.pm.hook.on_violation(user=user, tenant=tenant, findings=blocking, count=count)
+        level = self.enforcement.level_for(count, answers)
+        clauses = sorted({c for f in blocking for c in f.clauses})
+        self.enforcement.record_violation(user, tenant, clauses, level)
+        self._emit(
+            self.audit,
+            "enforcement",
+            {"user": user, "tenant": tenant, "violations": count, "level": level, "clauses": clauses},
+        )
+        return level
 
     # ------------------------------------------------------------------ audit verification
 

@@ -238,12 +238,14 @@ def check(
 @app.command()
 def plugins() -> None:
     """List plugins and what each registered."""
+    from assistant.plugins import KIND_NAMES
+
     assistant = _guarded(_assistant)
     reg = assistant.registry
     table = Table("plugin", "registers")
     rows: dict[str, list[str]] = {}
     for (kind, name), plugin in sorted(reg.origin.items()):
-        rows.setdefault(plugin, []).append(f"{kind[:-1] if kind != 'policies' else 'policy'} {name}")
+        rows.setdefault(plugin, []).append(f"{KIND_NAMES[kind]} {name}")
     for plugin, items in rows.items():
         table.add_row(plugin, ", ".join(items))
     out.print(table)

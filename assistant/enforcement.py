@@ -16,15 +16,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import StorageError
 from assistant.types import Finding, Verdict
-
-if TYPE_CHECKING:
-    from assistant.app import Assistant
 
 __all__ = ["Enforcement", "EnforcementSettings", "Standing", "LEVELS"]
 
@@ -166,14 +162,19 @@ class Enforcement:
             )
         return findings
 
-    def record_violation(self, app: Assistant, user: str, tenant: str, findings: Sequence[Finding]) -> str:
-        """Count a blocked request and escalate; returns the level recorded (also audited)."""
-        s = self.settings
-        now = time.time()
+    def violations(self, user: str, *, now: float | None = None) -> int:
+        """How many violations ``user`` has within the enforcement window."""
+        now = time.time() if now is None else now
         with self._connect() as conn:
-            count = conn.execute(
-                "SELECT COUNT(*) FROM violations WHERE user = ? AND ts > ?", (user, now - s.window_hours * 3600)
-            ).fetchone()[0] + 1
+            row = conn.execute(
+                "SELECT COUNT(*) FROM violations WHERE user = ? AND ts > ?",
+                (user, now - self.settings.window_hours * 3600),
+            ).fetchone()
+        return int(row[0])
+
+    def level_for(self, count: int, plugin_levels: Sequence[str | None] = ()) -> str:
+        """The built-in escalation for ``count`` violations, raised by any more severe plugin answer."""
+        s = self.settings
         level = "none"
         if count >= s.suspend_after:
             level = "suspension"
@@ -181,13 +182,14 @@ class Enforcement:
             level = "temporary_block"
         elif count >= s.warn_after:
             level = "warning"
-        answers = app.pm.hook.on_violation(user=user, tenant=tenant, findings=list(findings), count=count)
-        for answer in answers:
+        for answer in plugin_levels:
             if answer in LEVELS and LEVELS.index(answer) > LEVELS.index(level):
                 level = answer
-        clauses = ",".join(sorted({c for f in findings for c in f.clauses}))
-        with self._connect() as conn:
-            conn.execute("INSERT INTO violations VALUES (?, ?, ?, ?, ?)", (user, tenant, now, clauses, level))
-        app._emit(app.audit, "enforcement", {"user": user, "tenant": tenant, "violations": count, "level": level,
-                                            "clauses": clauses.split(",") if clauses else []})
         return level
+
+    def record_violation(self, user: str, tenant: str, clauses: Sequence[str], level: str) -> None:
+        """Store one violation and the escalation level decided for it."""
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO violations VALUES (?, ?, ?, ?, ?)", (user, tenant, time.time(), ",".join(clauses), level)
+            )

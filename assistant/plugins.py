@@ -23,7 +23,7 @@ from assistant.config import AppConfig
 from assistant.errors import PluginError
 from assistant.types import FeatureSpec, GuardSpec, LabelFormat, ModelSpec, PolicyDocument
 
-__all__ = ["BUILTIN_PLUGINS", "Registry", "build_plugin_manager", "collect"]
+__all__ = ["BUILTIN_PLUGINS", "KIND_NAMES", "Registry", "build_plugin_manager", "collect"]
 
 #: Built-in plugins, registered through the same hooks as third-party packages.
 BUILTIN_PLUGINS: tuple[str, ...] = (
@@ -136,7 +136,8 @@ class Registry:
         return self.origin.get((kind, name), "?")
 
 
-_SINGULAR = {
+#: How each registry table names one of its entries (for messages and listings).
+KIND_NAMES = {
     "features": "feature",
     "guards": "guard",
     "models": "model",
@@ -198,11 +199,11 @@ def _check_and_add(
         )
     name = key(obj)
     if not isinstance(name, str) or not name or name != name.strip() or ":" in name and kind != "policies":
-        raise PluginError(f"plugin {plugin!r} registered a {_SINGULAR[kind]} with an invalid name {name!r}")
+        raise PluginError(f"plugin {plugin!r} registered a {KIND_NAMES[kind]} with an invalid name {name!r}")
     if name in table:
         other = registry.origin[(kind, name)]
         raise PluginError(
-            f"plugin {plugin!r} registers {_SINGULAR[kind]} {name!r}, which plugin {other!r} already "
+            f"plugin {plugin!r} registers {KIND_NAMES[kind]} {name!r}, which plugin {other!r} already "
             "registered; rename one of them or uninstall one plugin"
         )
     table[name] = obj

@@ -7,13 +7,14 @@ output stage under 10 ms (p50) for 1,000 characters.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import p50_p95  # noqa: E402
 
 from assistant.types import Finding, GuardContext, Stage  # noqa: E402
 from guards.bias import check_bias  # noqa: E402
@@ -69,7 +70,7 @@ def _time(fn: Callable[[str, GuardContext], Sequence[Finding]], text: str, runs:
         fn(text, _CTX)
         samples.append((time.perf_counter() - t0) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+    return p50_p95(samples)
 
 
 def main() -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import p50_p95  # noqa: E402
 
 from assistant.privacy import Vault  # noqa: E402
 
@@ -117,7 +118,7 @@ def latency(seed: int, repeats: int = 60) -> None:
                 vault.restore(vault.protect(text))
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
-            p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+            p50, p95 = p50_p95(times)
             print(f"protect+restore {mix:>7} {length:>5} chars: p50 {p50:6.2f} ms   p95 {p95:6.2f} ms")
 
 

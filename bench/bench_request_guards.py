@@ -17,6 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _timing import p50_p95  # noqa: E402
+
 from assistant.types import GuardContext, Stage  # noqa: E402
 from guards import acceptable_use as au  # noqa: E402
 
@@ -78,8 +80,7 @@ def main() -> int:
     for seed, (name, fn) in enumerate(guards.items()):
         for size in SIZES:
             times = sorted(_measure(fn, size, seed * 10 + size))
-            p50 = statistics.median(times)
-            p95 = times[int(0.95 * (len(times) - 1))]
+            p50, p95 = p50_p95(times)
             print(f"{name:<20} {size:>6} {p50:8.2f} {p95:8.2f} {1000 / statistics.mean(times):9.0f}")
     return 0
 

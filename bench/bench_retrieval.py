@@ -13,25 +13,22 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import p50_p95  # noqa: E402
 
 import policy_corpus  # noqa: E402
 from assistant.embeddings import get_embedder  # noqa: E402
 from assistant.policy import parse_policy  # noqa: E402
 from assistant.retrieval import PolicyIndex  # noqa: E402
 from assistant.types import PolicyDocument  # noqa: E402
+from tests.chroma_server import chroma_server  # noqa: E402
 
 # Our own questions (not from any evaluation file).
 QUESTIONS = (
@@ -111,39 +108,7 @@ def _measure(index: PolicyIndex, queries: int) -> tuple[float, float]:
         start = time.perf_counter()
         index.search(QUESTIONS[i % len(QUESTIONS)], k=5)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
-
-
-@contextmanager
-def chroma_server(path: Path) -> Iterator[str]:
-    cli = Path(sys.executable).with_name("chroma")
-    command = str(cli) if cli.exists() else shutil.which("chroma")
-    if not command:
-        raise SystemExit("the `chroma` command is missing: pip install chromadb")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [command, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1):
-                    break
-            except (urllib.error.URLError, OSError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("chroma run did not start") from None
-                time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    return p50_p95(times)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,13 +9,14 @@ draft with the fake model. Run: ``python bench/bench_stages.py`` (one core: ``ta
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 
 os.environ.setdefault("RAI_DATA_DIR", tempfile.mkdtemp(prefix="rai-bench-"))
 os.environ.setdefault("RAI_LOAD_PLUGINS", "")
+
+from _timing import p50_p95  # noqa: E402
 
 from assistant.app import Assistant  # noqa: E402
 from assistant.config import load_config  # noqa: E402
@@ -52,8 +53,7 @@ def measure(fn: Callable[[int], object], runs: int) -> tuple[float, float]:
         start = time.perf_counter()
         fn(i)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return p50_p95(times)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -253,32 +253,32 @@ def _judged(text: str, ctx: GuardContext) -> str:
     return text
 
 
+def _guard_findings(guard: str, text: str, ctx: GuardContext, keep: Callable[[Problem], bool]) -> list[Finding]:
+    """The shared analysis of the request, narrowed to what one guard answers for."""
+    t = _judged(text, ctx)
+    return _findings(guard, [p for p in analyze(t) if keep(p)], t, ctx)
+
+
 def check_disclosure(text: str, ctx: GuardContext) -> list[Finding]:
     """4.1: requests to hide that a text was AI-written or to present it as human-written."""
-    t = _judged(text, ctx)
-    return _findings("disclosure", [p for p in analyze(t) if not p.injected and p.clause == "4.1"], t, ctx)
+    return _guard_findings("disclosure", text, ctx, lambda p: not p.injected and p.clause == "4.1")
 
 
 def check_prompt_extraction(text: str, ctx: GuardContext) -> list[Finding]:
     """4.5: requests for the system prompt, guard rules, thresholds or scores."""
-    t = _judged(text, ctx)
-    return _findings(
-        "prompt_extraction", [p for p in analyze(t) if not p.injected and p.clause == "4.5"], t, ctx
-    )
+    return _guard_findings("prompt_extraction", text, ctx, lambda p: not p.injected and p.clause == "4.5")
 
 
 def check_acceptable_use(text: str, ctx: GuardContext) -> list[Finding]:
     """4.2-4.4, 4.6, 4.7: harmful, high-risk, infringing, model-training and extraction requests."""
-    t = _judged(text, ctx)
-    return _findings(
-        "acceptable_use", [p for p in analyze(t) if not p.injected and p.clause not in ("4.1", "4.5")], t, ctx
+    return _guard_findings(
+        "acceptable_use", text, ctx, lambda p: not p.injected and p.clause not in ("4.1", "4.5")
     )
 
 
 def check_injection(text: str, ctx: GuardContext) -> list[Finding]:
     """Instructions to the assistant hidden in pasted notes; clause of their aim, else 4.5."""
-    t = _judged(text, ctx)
-    return _findings("injection", [p for p in analyze(t) if p.injected], t, ctx)
+    return _guard_findings("injection", text, ctx, lambda p: p.injected)
 
 
 @hookimpl
