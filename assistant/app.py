@@ -262,10 +262,15 @@ class Assistant:
 
     # ------------------------------------------------------------------ request stage
 
-    def judge_request(self, text: str, feature: str = FREE_FEATURE, *, people: Sequence[str] = ()) -> list[Finding]:
-        """Run the request guards on ``text`` (as ``rai eval requests`` does) and return findings."""
+    def judge_request(
+        self, text: str, feature: str = FREE_FEATURE, *, people: Sequence[str] = (), measure: bool = False
+    ) -> list[Finding]:
+        """Run the request guards on ``text`` (as ``rai eval requests`` does) and return findings.
+
+        ``measure=True`` also returns guards' scores below their bars (:attr:`Verdict.SCORE`).
+        """
         _clean_text(text, "request", self.config.max_request_chars)
-        ctx = GuardContext(feature=feature, stage=Stage.REQUEST, notes=text, people=tuple(people))
+        ctx = GuardContext(feature=feature, stage=Stage.REQUEST, notes=text, people=tuple(people), measure=measure)
         return self._runner(Stage.REQUEST, feature).run(text, ctx)
 
     def check(self, text: str, feature: str = "feedback", *, notes: str = "") -> list[Finding]:

@@ -20,6 +20,7 @@ from assistant.errors import RaiError
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
+    from assistant.report import ReportHeader
     from assistant.types import Draft, Finding
 
 __all__ = ["app", "main"]
@@ -407,7 +408,10 @@ def audit_verify() -> None:
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    for n, line in enumerate(_read_file(path, "evaluation").splitlines(), 1):
+    # JSON Lines separates records on "\n" only: str.splitlines() would also split inside a
+    # valid record at U+2028, U+2029, U+0085 or a form feed, which json.dumps(ensure_ascii=False)
+    # leaves unescaped. A "\r" before the "\n" (a CRLF file) is JSON white space.
+    for n, line in enumerate(_read_file(path, "evaluation").split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -419,68 +423,171 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         yield item
 
 
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.stem + "_meta" + path.suffix)
+
+
 def _meta(path: Path) -> dict[str, dict[str, Any]] | None:
-    sidecar = path.with_name(path.stem + "_meta" + path.suffix)
+    sidecar = _sidecar(path)
     if not sidecar.is_file():
         return None
     return {m["id"]: m for m in _read_jsonl(sidecar)}
 
 
+def _temp_beside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _cannot_write(path: Path, what: str, exc: OSError) -> NoReturn:
+    _fail(f"cannot write the {what} to {path}: {exc.strerror or exc}; give a file in a folder you can write to")
+
+
+def _write_atomic(path: Path, text: str, what: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it: never a partial file."""
+    tmp = _temp_beside(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        _cannot_write(path, what, exc)
+
+
 def _write_predictions(path: Path, preds: list[dict[str, Any]]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")
-    tmp.replace(path)
+    _write_atomic(path, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), "predictions")
+
+
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+
+
+_REPORT_OPTION = typer.Option(
+    None, "--report", help="Also write a self-contained HTML report (needs matplotlib) for compliance review."
+)
+
+
+def _prepare_report(path: Path | None) -> None:
+    """Fail before the evaluation, not after it, if the report cannot be drawn or written."""
+    if path is None:
+        return
+    from assistant.report import require_plotting
+
+    _guarded(require_plotting)
+    if path.is_dir():
+        _fail(f"cannot write the report to {path}: it is a folder; give a file name, such as {path / 'report.html'}")
+    probe = _temp_beside(path)
+    try:
+        probe.write_text("", encoding="utf-8")
+    except OSError as exc:
+        _cannot_write(path, "report", exc)
+    probe.unlink()
+
+
+def _write_report(path: Path, render: Callable[[ReportHeader], str], assistant: Assistant, file: Path,
+                  items: int, per_item: float) -> None:
+    import hashlib
+    from datetime import UTC, datetime
+
+    from assistant.app import VERSION
+    from assistant.report import ReportHeader
+
+    files = [f for f in (file, _sidecar(file)) if f == file or f.is_file()]
+    header = ReportHeader(
+        generated=datetime.now(UTC),
+        version=VERSION,
+        policies=assistant.policy_versions(),
+        # Names only: a path can hold a user name. The hash is of the bytes as read.
+        files=tuple((f.name, hashlib.sha256(_read_file(f, "evaluation").encode("utf-8")).hexdigest()) for f in files),
+        items=items,
+        seconds_per_item=per_item,
+    )
+    _write_atomic(path, render(header), "report")
+    out.print(f"report: {path}", markup=False, highlight=False)
 
 
 @eval_app.command("requests")
-def eval_requests(file: Path = typer.Argument(...), out_path: Path = typer.Option(..., "--out")) -> None:
+def eval_requests(
+    file: Path = typer.Argument(...),
+    out_path: Path = typer.Option(..., "--out"),
+    report: Path | None = _REPORT_OPTION,
+) -> None:
     """Judge each request with the request guards; print precision, recall, F1 and more."""
-    from assistant._eval_requests import predict_request, score_requests
+    from assistant._eval_requests import (
+        Measurement,
+        evaluate_requests,
+        format_requests,
+        measure_request,
+        predict_request,
+    )
 
+    _prepare_report(report)
     assistant = _guarded(_assistant)
     gold = list(_read_jsonl(file))
     preds = []
-    assistant.judge_request("warm-up request", "free")
+    measured: dict[str, Measurement] = {}
+    _guarded(partial(assistant.judge_request, "warm-up request", "free"))
     start = time.perf_counter()
     for item in gold:
-        findings = _guarded(partial(assistant.judge_request, item["text"], item.get("feature") or "free"))
+        judge = partial(assistant.judge_request, item["text"], item.get("feature") or "free", measure=report is not None)
+        findings = _guarded(judge)
         verdict, clauses = predict_request(findings)
         blocking = sorted((f for f in findings if f.blocking), key=lambda f: -(1.0 if f.score is None else f.score))
         category = blocking[0].category if blocking else ""
         preds.append({"id": item["id"], "verdict": verdict, "clauses": clauses, "category": category})
+        if (m := measure_request(findings)) is not None:
+            measured[str(item["id"])] = m
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)
-    for line in score_requests(gold, preds, _meta(file), per_item):
-        out.print(line, markup=False, highlight=False)
+    results = evaluate_requests(gold, preds, _meta(file), per_item, measured)
+    _print_lines(format_requests(results))
+    if report is not None:
+        from assistant.report import requests_report
+
+        _write_report(report, partial(requests_report, results), assistant, file, len(gold), per_item)
 
 
 @eval_app.command("drafts")
-def eval_drafts(file: Path = typer.Argument(...), out_path: Path = typer.Option(..., "--out")) -> None:
+def eval_drafts(
+    file: Path = typer.Argument(...),
+    out_path: Path = typer.Option(..., "--out"),
+    report: Path | None = _REPORT_OPTION,
+) -> None:
     """Judge each draft with the draft guards; print precision, recall, F1 and span recall."""
-    from assistant._eval_drafts import predict_draft, score_drafts
+    from assistant._eval_drafts import evaluate_drafts, format_drafts, predict_draft
 
+    _prepare_report(report)
     assistant = _guarded(_assistant)
     gold = list(_read_jsonl(file))
     preds = []
-    assistant.check("Warm-up text for the guards.")
+    _guarded(partial(assistant.check, "Warm-up text for the guards."))
     start = time.perf_counter()
     for item in gold:
         findings = _guarded(partial(assistant.check, item["text"]))
         preds.append(predict_draft(item["text"], findings, item["id"]))
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)
-    for line in score_drafts(gold, preds, _meta(file), per_item):
-        out.print(line, markup=False, highlight=False)
+    results = evaluate_drafts(gold, preds, _meta(file), per_item)
+    _print_lines(format_drafts(results))
+    if report is not None:
+        from assistant.report import drafts_report
+
+        _write_report(report, partial(drafts_report, results), assistant, file, len(gold), per_item)
 
 
 @eval_app.command("questions")
-def eval_questions(file: Path = typer.Argument(...), out_path: Path = typer.Option(..., "--out")) -> None:
+def eval_questions(
+    file: Path = typer.Argument(...),
+    out_path: Path = typer.Option(..., "--out"),
+    report: Path | None = _REPORT_OPTION,
+) -> None:
     """Retrieve clauses for each question; print recall@1, recall@3 and MRR."""
-    from assistant._eval_questions import score_questions
+    from assistant._eval_questions import evaluate_questions, format_questions
 
+    _prepare_report(report)
     assistant = _guarded(_assistant)
     gold = list(_read_jsonl(file))
-    assistant.retrieve("warm-up question", k=5)
+    _guarded(partial(assistant.retrieve, "warm-up question", k=5))
     preds = []
     start = time.perf_counter()
     for item in gold:
@@ -488,8 +595,12 @@ def eval_questions(file: Path = typer.Argument(...), out_path: Path = typer.Opti
         preds.append({"id": item["id"], "clauses": [p.clause.id for p in passages]})
     per_item = (time.perf_counter() - start) / max(1, len(gold))
     _write_predictions(out_path, preds)
-    for line in score_questions(gold, preds, per_item):
-        out.print(line, markup=False, highlight=False)
+    results = _guarded(partial(evaluate_questions, gold, preds, per_item))
+    _print_lines(format_questions(results))
+    if report is not None:
+        from assistant.report import questions_report
+
+        _write_report(report, partial(questions_report, results), assistant, file, len(gold), per_item)
 
 
 def _load_plugin_commands() -> None:

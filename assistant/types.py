@@ -58,6 +58,10 @@ class Verdict(enum.StrEnum):
     BLOCK = "block"  # stop the road (request) or keep the draft from acceptance (draft)
     FLAG = "flag"  # a problem in the text that a person must fix before accepting
     ADVICE = "advice"  # a quality hint that never blocks
+    # A measurement below the guard's bar (its score and the bar), produced only when the context
+    # asks for measurements (``GuardContext.measure``, as ``rai eval`` does); never blocks, never
+    # reaches a user or the audit log.
+    SCORE = "score"
 
 
 class Stage(enum.StrEnum):
@@ -90,6 +94,7 @@ class Finding:
     span: Span | None = None
     suggestion: str = ""
     score: float | None = None
+    threshold: float | None = None  # the bar ``score`` was judged against, where the guard has one
 
     @property
     def blocking(self) -> bool:
@@ -107,6 +112,7 @@ class Finding:
             else {"start": self.span.start, "end": self.span.end, "text": self.span.text},
             "suggestion": self.suggestion,
             "score": self.score,
+            "threshold": self.threshold,
         }
 
 
@@ -153,6 +159,8 @@ class GuardContext:
 
     ``notes`` are the source notes of the request (for grounding checks); ``people`` are the names
     of the people in the request; ``language`` is the request's detected language code.
+    ``measure`` asks guards that score text to also report scores below their bar, as
+    :attr:`Verdict.SCORE` findings (for evaluation and calibration only).
     """
 
     feature: str
@@ -163,6 +171,7 @@ class GuardContext:
     people: tuple[str, ...] = ()
     language: str = "en"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    measure: bool = False
 
 
 #: A guard's check: text and context in, findings out. It may raise; the road then blocks.

@@ -12,7 +12,7 @@ import re
 import zlib
 from functools import lru_cache
 
-__all__ = ["BITS", "sentences", "word_features", "text_features", "WORD"]
+__all__ = ["BITS", "SEGMENT_WORDS", "WORD", "segments", "sentences", "text_features", "word_features"]
 
 BITS = 20
 _MASK = (1 << BITS) - 1
@@ -64,3 +64,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text) and text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+#: Longest piece (in words) encoded as one segment: the encoder truncates long input, and a harmful
+#: ask at the end of a long unpunctuated message must not be cut off.
+SEGMENT_WORDS = 48
+_TOKEN = re.compile(r"\S+")
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """The sentences of ``text``, with any longer than :data:`SEGMENT_WORDS` words cut in pieces."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentences(text):
+        words = list(_TOKEN.finditer(text, a, b))
+        if len(words) <= SEGMENT_WORDS:
+            out.append((a, b))
+            continue
+        for k in range(0, len(words), SEGMENT_WORDS):
+            chunk = words[k : k + SEGMENT_WORDS]
+            out.append((chunk[0].start(), chunk[-1].end()))
+    return out

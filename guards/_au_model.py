@@ -1,8 +1,19 @@
-"""The shipped acceptable-use classifier: loaded once, scores sentences and windows of sentences.
+"""The shipped acceptable-use classifier: sentence representations in, category probabilities out.
 
-The weights come from ``guards/data/acceptable_use/model.npz`` (built by ``python -m
-guards._au_train``). A missing or unreadable file raises :class:`assistant.errors.ModelError`:
-the guard fails closed and the road blocks the request.
+A request is cut into segments (:func:`guards._au_features.segments`: sentences, and long run-on sentences cut in
+pieces). Every segment is looked up once in the static word-piece table distilled from the
+offline MiniLM encoder (:mod:`assistant.static_embeddings`; a transformer pass would cost about
+120 ms for 1,000 characters on one core); the vector of any run of segments (the whole request,
+or a window of one to three sentences) is the mean of their word pieces, so windows cost no
+further lookups. A small multilayer perceptron maps that vector to the probability of ``benign``
+and of each block category; a linear model over hashed word and character n-grams
+(:mod:`guards._au_features`) gives a second opinion from exact surface cues (obfuscated spellings,
+compounds the word pieces split badly), and the two are averaged.
+
+The weights come from ``guards/data/acceptable_use/model.npz``, built by
+``python training/train_request_guard.py``. A missing or unreadable file, or a missing encoder
+package, raises :class:`assistant.errors.ModelError`: the guard fails closed and the road blocks
+the request.
 """
 
 from __future__ import annotations
@@ -18,59 +29,148 @@ import numpy.typing as npt
 from assistant.errors import ModelError
 from guards._au_features import BITS, text_features
 
-__all__ = ["MODEL_FILE", "Classifier", "get_classifier"]
+__all__ = ["MODEL_FILE", "Classifier", "Encoded", "encode", "get_classifier", "load_classifier"]
 
 MODEL_FILE = Path(__file__).parent / "data" / "acceptable_use" / "model.npz"
-_HINT = "reinstall rai-assistant or rebuild the file with `python -m guards._au_train`"
+_HINT = "reinstall rai-assistant or rebuild the file with `python training/train_request_guard.py`"
+
+Array = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """The segments of one text, their word-piece vector sums and counts, and hashed features."""
+
+    spans: tuple[tuple[int, int], ...]
+    sums: Array
+    counts: Array
+    hashed: tuple[tuple[int, ...], ...]
+
+    def vector(self, i: int, j: int) -> Array:
+        """The unit vector of segments ``i`` to ``j`` inclusive (mean of their word pieces)."""
+        total = self.sums[i : j + 1].sum(axis=0) / max(float(self.counts[i : j + 1].sum()), 1.0)
+        norm = float(np.linalg.norm(total))
+        out: Array = (total / norm if norm > 1e-12 else total).astype(np.float32)
+        return out
+
+    def features(self, i: int, j: int) -> list[int]:
+        return [h for k in range(i, j + 1) for h in self.hashed[k]]
+
+
+def encode(text: str, spans: list[tuple[int, int]]) -> Encoded:
+    """Encode the segments ``spans`` of ``text`` (offsets into it) in one batch."""
+    from assistant.static_embeddings import get_static_embedder
+
+    pieces = [text[a:b] for a, b in spans] or [text]
+    sums, counts = get_static_embedder().sums(pieces)
+    hashed = tuple(tuple(text_features(p)) for p in pieces)
+    return Encoded(tuple(spans) or ((0, len(text)),), sums, counts, hashed)
 
 
 @dataclass(frozen=True, slots=True)
 class Classifier:
-    """Multinomial logistic regression over hashed features; class 0 is ``benign``."""
+    """Two members averaged: an MLP over the sentence vector, a linear model over hashed
+    n-grams. Class 0 is benign."""
 
     categories: tuple[str, ...]
-    rows: npt.NDArray[np.int32]  # bucket -> weight row, -1 where the bucket has no weight
-    weights: npt.NDArray[np.float32]
-    bias: npt.NDArray[np.float32]
+    w1: Array
+    b1: Array
+    w2: Array
+    b2: Array
+    rows: npt.NDArray[np.int32]  # bucket -> row of ``hashed``, -1 where the bucket has no weight
+    hashed: Array
+    hashed_bias: Array
 
-    def raw(self, text: str) -> tuple[npt.NDArray[np.float32], int]:
-        """Unscaled sum of feature weights of ``text`` and its feature count (windows add these)."""
-        feats = text_features(text)
-        if not feats:
-            return np.zeros(len(self.categories), dtype=np.float32), 0
-        r = self.rows[np.asarray(feats, dtype=np.int64)]
-        r = r[r >= 0]
-        return self.weights[r].sum(axis=0), len(feats)
-
-    def probabilities(self, raw: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.float32]:
-        z = raw / np.sqrt(max(count, 1)) + self.bias
-        z = z - z.max()
-        e = np.exp(z)
-        out: npt.NDArray[np.float32] = e / e.sum()
+    def probabilities(self, vector: Array, features: list[int]) -> Array:
+        """The mean of the two members' probabilities: the MLP over the sentence vector, and the
+        linear model over hashed n-grams (when the file has one)."""
+        hidden = np.maximum(vector @ self.w1 + self.b1, 0.0)
+        out = _softmax(hidden @ self.w2 + self.b2)
+        if len(self.hashed):
+            z = self.hashed_bias.copy()
+            if features:
+                r = self.rows[np.asarray(features, dtype=np.int64)]
+                r = r[r >= 0]
+                if len(r):
+                    z = z + self.hashed[r].sum(axis=0) / np.sqrt(len(features))
+            out = (out + _softmax(z)) / 2.0
         return out
 
 
-_lock = threading.Lock()
-_cached: Classifier | None = None
+    def window_probabilities(self, enc: Encoded, windows: list[tuple[int, int]]) -> Array:
+        """:meth:`probabilities` for many runs of segments ``(i, j)`` of one text, in one batch."""
+        sums = np.cumsum(np.vstack([np.zeros((1, enc.sums.shape[1]), np.float32), enc.sums]), axis=0)
+        counts = np.cumsum(np.concatenate([[0.0], enc.counts]))
+        lo = np.asarray([i for i, _ in windows])
+        hi = np.asarray([j + 1 for _, j in windows])
+        means = (sums[hi] - sums[lo]) / np.maximum(counts[hi] - counts[lo], 1.0)[:, None]
+        vectors = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
+        out = _softmax_rows(hidden @ self.w2 + self.b2)
+        if len(self.hashed):
+            # Each segment's n-gram weights are summed once; a window adds its segments' sums.
+            seg = np.zeros((len(enc.hashed) + 1, len(self.categories)), dtype=np.float32)
+            nfeat = np.zeros(len(enc.hashed) + 1)
+            for k, feats in enumerate(enc.hashed):
+                if feats:
+                    r = self.rows[np.asarray(feats, dtype=np.int64)]
+                    r = r[r >= 0]
+                    seg[k + 1] = self.hashed[r].sum(axis=0) if len(r) else 0.0
+                nfeat[k + 1] = len(feats)
+            seg, nfeat = np.cumsum(seg, axis=0), np.cumsum(nfeat)
+            n = np.maximum(nfeat[hi] - nfeat[lo], 1.0)
+            z = (seg[hi] - seg[lo]) / np.sqrt(n)[:, None] + self.hashed_bias
+            out = (out + _softmax_rows(z)) / 2.0
+        result: Array = out.astype(np.float32)
+        return result
+
+
+def _softmax_rows(z: Array) -> Array:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: Array = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
+def _softmax(z: Array) -> Array:
+    e = np.exp(z - z.max())
+    out: Array = (e / e.sum()).astype(np.float32)
+    return out
 
 
 def load_classifier(path: Path = MODEL_FILE) -> Classifier:
     """Read the weights file; raise :class:`ModelError` with the fix when it is missing or broken."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            hashes = data["hashes"].astype(np.int64)
-            weights = data["weights"].astype(np.float32)
-            bias = data["bias"].astype(np.float32)
             categories = tuple(str(c) for c in data["categories"])
+            w1 = data["w1"].astype(np.float32)
+            b1 = data["b1"].astype(np.float32)
+            w2 = data["w2"].astype(np.float32)
+            b2 = data["b2"].astype(np.float32)
+            hashes = data["hashes"].astype(np.int64)
+            hashed = data["hashed"].astype(np.float32)
+            hashed_bias = data["hashed_bias"].astype(np.float32)
     except FileNotFoundError as exc:
         raise ModelError(f"acceptable-use model missing at {path}: {_HINT}") from exc
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise ModelError(f"acceptable-use model at {path} is unreadable ({exc}): {_HINT}") from exc
-    if categories[:1] != ("benign",) or weights.shape != (len(hashes), len(categories)):
+    n = len(categories)
+    if (
+        categories[:1] != ("benign",)
+        or w1.ndim != 2
+        or w2.shape != (w1.shape[1], n)
+        or b1.shape != (w1.shape[1],)
+        or b2.shape != (n,)
+        or hashed.shape != (len(hashes), n)
+        or hashed_bias.shape != (n,)
+    ):
         raise ModelError(f"acceptable-use model at {path} has the wrong shape: {_HINT}")
     rows = np.full(1 << BITS, -1, dtype=np.int32)
     rows[hashes] = np.arange(len(hashes), dtype=np.int32)
-    return Classifier(categories, rows, weights, bias)
+    return Classifier(categories, w1, b1, w2, b2, rows, hashed, hashed_bias)
+
+
+_lock = threading.Lock()
+_cached: Classifier | None = None
 
 
 def get_classifier() -> Classifier:

@@ -31,7 +31,7 @@ from guards._bias_text import (
     words_before,
 )
 
-__all__ = ["SensitiveHit", "find_sensitive"]
+__all__ = ["SensitiveHit", "find_sensitive", "is_topic_or_others", "loose_sensitive_terms"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,7 @@ _CASE_SENSITIVE = frozenset(
         "H-1B",
         "H1B",
         "H-1B visa",
+        "MS",
     }
 )
 
@@ -123,7 +124,10 @@ _TOPIC_NOUNS = frozenset(
     petition paperwork documentation filings filing room rooms space spaces specialist
     specialists software tool tools device devices equipment ramp ramps lift lifts access
     management testing tests test screenings fund funds dashboard dashboards report reports
-    survey surveys""".split()
+    survey surveys hall halls hospital hospitals school schools shop store booking bookings
+    visit visits trip trips leaders leader festival festivals client customer supplier vendor
+    contractor contractors partner partners office offices market markets account accounts
+    company companies firm firms bank banks government authorities embassy consulate""".split()
 )
 _DETERMINER_STOP = frozenset(
     {
@@ -179,7 +183,8 @@ def _patterns() -> tuple[
     re.Pattern[str], re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str]
 ]:
     terms = [t for t in SENSITIVE_TERMS if t not in _CASE_SENSITIVE]
-    insensitive = re.compile(rf"(?<![\w-])(?:{alternation(terms)})(?![\w])", re.IGNORECASE)
+    # plurals count too ("three miscarriages", "his migraines")
+    insensitive = re.compile(rf"(?<![\w-])(?:{alternation(terms)})(?:s|es)?(?![\w])", re.IGNORECASE)
     exact = sorted(_CASE_SENSITIVE | set(_ETHNIC))
     sensitive = re.compile(rf"(?<![\w-])(?:{alternation(exact)})(?![\w])")
     always = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in _ALWAYS)
@@ -191,7 +196,21 @@ def _patterns() -> tuple[
 
 def _kind(term: str) -> str:
     key = re.sub(r"\s+", " ", term)
-    return SENSITIVE_TERMS.get(key.lower()) or SENSITIVE_TERMS.get(key) or _ETHNIC.get(key, "ethnicity")
+    for k in (key, key[:-1], key[:-2]):
+        kind = SENSITIVE_TERMS.get(k.lower()) or SENSITIVE_TERMS.get(k)
+        if kind:
+            return kind
+    return _ETHNIC.get(key, "ethnicity")
+
+
+def _singular(key: str) -> str:
+    """The listed form of a matched term ("miscarriages" -> "miscarriage")."""
+    if key in SENSITIVE_TERMS:
+        return key
+    for cut in (1, 2):
+        if key[:-cut] in SENSITIVE_TERMS:
+            return key[:-cut]
+    return key
 
 
 def _possessed(ws: list[Word]) -> bool:
@@ -320,7 +339,7 @@ def find_sensitive(text: str, people: frozenset[str] = frozenset()) -> list[Sens
             if _is_topic(text, m.end(), s_end, term):
                 continue
             ws = words_before(text, s_start, m.start())
-            key = re.sub(r"\s+", " ", term).lower()
+            key = _singular(re.sub(r"\s+", " ", term).lower())
             if _possessed(ws):
                 hits.append(SensitiveHit(m.start(), m.end(), term, _kind(term)))
             elif (key not in POSSESSED_ONLY or (key in _HAS_ONLY and _had(ws))) and _about_person(ws, people):
@@ -332,3 +351,60 @@ def find_sensitive(text: str, people: frozenset[str] = frozenset()) -> list[Sens
             continue  # overlapping: keep the first, longest
         out.append(h)
     return out
+
+
+# Terms too general to stand for a protected characteristic on their own ("the transition to
+# SAP worries clients"): they count as loose triggers only when possessed (``find_sensitive``).
+_NOT_LOOSE = frozenset(
+    """condition treatment transition transitioning therapy family child children kids baby
+    babies partner's husband wife spouse accommodation accommodations prescription faith beliefs
+    race heritage tribe lent fasting stroke cane breakdown arrest arrested conviction convicted
+    prison jail probation parole sober trans deaf blind depression depressed anxiety
+    medication meds surgery illness diagnosis diagnosed married divorce caregiver church
+    temple prayer prayers pray praying ethnic nationality citizenship visa sponsorship
+    insulin lithium sick days sick leave medical leave""".split()
+) | {"sick days", "sick leave", "medical leave", "mental health", "school run", "due in"}
+_LOOSE_EXTRA = re.compile(
+    r"(?<![\w-])(?:accent|accented|culture he|culture she|background|roots|origins?)(?![\w-])"
+    r"|\b(?:with|and) (?:the|her|his|their|two|three|four|young|small|little|a) (?:young )?(?:kids|children|little ones|baby|twins|toddlers?|newborn|family)\b"
+    r"|\b(?:is|['’]s|are|comes|came|moved|arrived|immigrated) (?:here |over )?(?:originally )?from (?-i:[A-Z])[\w-]+",
+    re.IGNORECASE,
+)
+
+
+def loose_sensitive_terms(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Offsets of protected-characteristic terms anywhere, possessed or not ("Ramadan", "the
+    accent", "pregnant"), except where they are the topic of the work. Not a finding on their
+    own: the fairness guard pairs them with a doubt about the person nearby."""
+    insensitive, sensitive, _, _ = _patterns()
+    out: list[tuple[int, int]] = []
+    for pattern in (insensitive, sensitive):
+        for m in pattern.finditer(text):
+            key = _singular(re.sub(r"\s+", " ", m.group()).lower())
+            if key in _NOT_LOOSE:
+                continue
+            _, s_end = sentence_of(bounds, m.start())
+            if is_topic_or_others(text, m.start(), m.end(), s_end):
+                continue
+            out.append((m.start(), m.end()))
+    for m in _LOOSE_EXTRA.finditer(text):
+        _, s_end = sentence_of(bounds, m.start())
+        if not _is_topic(text, m.end(), s_end, m.group()):
+            out.append((m.start(), m.end()))
+    return out
+
+
+_OTHERS_BEFORE = re.compile(
+    r"\b(?:customers?|clients?|patients?|students?|users?|members|people|residents|guests|applicants|"
+    r"candidates|families|parents|visitors|callers|passengers|tenants|learners|children|participants|"
+    r"others|staff|employees|colleagues)\s+(?:with|who|whose|from|on|in|using|needing)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def is_topic_or_others(text: str, start: int, end: int, limit: int) -> bool:
+    """The term at ``text[start:end]`` is the topic of the work ("wheelchair ramp", "the
+    diabetes-clinic rota") or about other people ("customers with hearing loss")."""
+    if _is_topic(text, end, limit, text[start:end]):
+        return True
+    return _OTHERS_BEFORE.search(text, max(0, start - 60), start) is not None

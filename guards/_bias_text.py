@@ -20,10 +20,12 @@ __all__ = [
     "FUNCTION_WORDS",
     "PERSON_NOUNS",
     "PRONOUN_SUBJECTS",
+    "THING_SUBJECTS",
     "Word",
     "alternation",
     "clause_subject_is_person",
     "is_person_subject",
+    "looks_like_verb",
     "next_word",
     "person_predicate_before",
     "sentence_of",
@@ -32,7 +34,8 @@ __all__ = [
 ]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+|;\s+")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*|[^\sA-Za-z0-9]")
+# Letters of any script, so that "José" or "Łukasz" is one word, not three.
+_WORD = re.compile(r"\[[A-Z]+_\d+\]|[^\W_][\w'’-]*|[^\w\s]|_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ def sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 def words_before(text: str, start: int, end: int) -> list[Word]:
     """The words of ``text[start:end]`` (a sentence prefix), last one last."""
-    return [Word(m.group(), start + m.start(), start + m.end()) for m in _WORD.finditer(text, start, end)]
+    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
 def next_word(text: str, pos: int, limit: int) -> Word | None:
@@ -181,13 +184,14 @@ FUNCTION_WORDS = frozenset(
 _COPULAS_1 = frozenset(
     """is was are were gets got get getting becomes became become seems seemed seem appears
     appeared appear sounds sounded sound acts acted act remains remained remain grows grew grow
-    turns turned goes went looks looked look looking feels felt comes came come coming""".split()
+    turns turned goes went looks looked look looking feels felt comes came come coming stays
+    stayed stay proves proved prove""".split()
 )
 _BARE_BE = frozenset({"be", "being", "been"})
 _PERCEIVE = frozenset(
     """find finds found consider considers considered call calls called think thinks thought
     describe describes described see sees saw label labels labeled labelled view views
-    viewed""".split()
+    viewed deem deems deemed""".split()
 )
 _OBJECT_PRONOUNS = frozenset({"him", "her", "them"})
 _CONTRACTED = re.compile(r"^(he|she|they|you|who|i|we)['](s|re|m)$")
@@ -209,6 +213,133 @@ _DETERMINERS = frozenset(
         "there",
     }
 )
+_AUXILIARIES = frozenset(
+    """can could may might will would to tends tend tended does did do has have had should must
+    shall 'll 'd""".split()
+)
+# Words that join two predicates of one subject: "shipped early but is bossy".
+_COORDINATORS = frozenset(
+    {"and", "but", "yet", "or", "though", "although", "while", "whereas", "plus", "if", "albeit", "though,"}
+)
+# Marks that open a clause of their own in notes: bullets, dashes, a colon.
+_CLAUSE_MARKS = frozenset({"-", "*", "•", "–", "—", "·", "‣", "▪", "●", ":", ";", "(", ">", "+"})
+# Hedges and fillers of several words that sit between a person and the judgement
+# ("she is, in my view, a bit too ..."); matched backwards from the judged word.
+_HEDGES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(h.split())
+    for h in (
+        "in my view",
+        "in my opinion",
+        "in my experience",
+        "to be honest",
+        "to be fair",
+        "to be frank",
+        "if i'm honest",
+        "if i am honest",
+        "if i'm being honest",
+        "let's be honest",
+        "let's face it",
+        "at times",
+        "at least",
+        "of late",
+        "these days",
+        "i think",
+        "i feel",
+        "i find",
+        "i'd say",
+        "i would say",
+        "i guess",
+        "i suppose",
+        "i mean",
+        "you know",
+        "if anything",
+        "kind of",
+        "sort of",
+        "a bit",
+        "a little",
+        "a touch",
+        "a tad",
+        "a little bit",
+        "more and more",
+        "more often than not",
+        "on occasion",
+        "from time to time",
+        "now and then",
+        "every so often",
+        "as ever",
+        "as usual",
+        "as always",
+        "if i'm being frank",
+        "to put it mildly",
+        "to put it kindly",
+        "to say the least",
+        "by all accounts",
+        "by nature",
+        "at heart",
+        "deep down",
+        "it seems",
+        "it must be said",
+        "in general",
+        "on the whole",
+        "all too",
+        "much too",
+        "far too",
+        "way too",
+        "just too",
+        "a lot",
+        "the most",
+        "the least",
+    )
+)
+_HEDGE_WORDS = frozenset(w for h in _HEDGES for w in h)
+_PARENTHETICAL_MAX = 8  # words between two commas that can be a hedge ("and I mean this kindly")
+
+# Capitalised words that name a thing, not a person, when they open a note ("Pricing is
+# aggressive", "Timeline aggressive but doable").
+THING_SUBJECTS = frozenset(
+    """timeline timelines schedule plan target targets goal goals deadline market competition
+    workload pace price pricing quarter year week month scope roadmap release launch rollout
+    approach strategy tone language email emails review meeting meetings discussion negotiation
+    negotiations client customer vendor supplier account deal contract demand role job work
+    code design process environment weather traffic season response situation deadline tender
+    bid offer proposal budget forecast sprint backlog estimate estimates timetable delivery
+    incident outage audit""".split()
+)
+_NOUN_SUFFIXES = ("tion", "sion", "ment", "ness", "ship", "ism", "ings")
+
+# Verbs a subjectless feedback note opens with ("Fixed the build and is abrasive",
+# "owns the release train; can be pushy").
+_IRREGULAR_PAST = frozenset(
+    """led ran built wrote made took gave got kept held brought sent sold won met set put cut
+    shut spent drove left lost found told taught caught bought fought began did went came saw
+    knew grew drew threw flew rode spoke broke chose stood understood withdrew undertook overcame
+    oversaw shook stuck struck swore tore wore woke dealt meant read heard paid laid said
+    handled""".split()
+)
+_PRESENT_VERBS = frozenset(
+    """owns runs leads handles manages works ships builds writes delivers keeps takes gets makes
+    does has is was seems needs tends knows brings drives supports covers helps reviews owns
+    mentors coaches sells closes opens answers responds struggles misses joins attends speaks
+    talks listens communicates produces cleans stocks serves treats teaches trains plans
+    organises organizes tracks reports checks fixes maintains""".split()
+)
+
+
+_PLACEHOLDER = re.compile(r"\[PERSON_\d+\]")
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»", "„"})
+
+
+def looks_like_verb(word: Word) -> bool:
+    """A lower-case (or sentence-initial) word that is most likely a finite verb."""
+    low = word.lower
+    if not low.isalpha():
+        return False
+    return (
+        low in _IRREGULAR_PAST
+        or low in _PRESENT_VERBS
+        or low in _COPULAS_1
+        or (low.endswith("ed") and len(low) > 4 and low not in {"need", "speed", "seed", "breed"})
+    )
 
 
 def is_person_subject(word: Word, people: frozenset[str] = frozenset()) -> bool:
@@ -216,17 +347,44 @@ def is_person_subject(word: Word, people: frozenset[str] = frozenset()) -> bool:
     low = word.lower
     if low in PRONOUN_SUBJECTS or low in PERSON_NOUNS:
         return True
-    if word.text in people:
-        return True
+    if word.text in people or _PLACEHOLDER.fullmatch(word.text):
+        return True  # a name, or its placeholder in a model's draft ("[PERSON_1]")
     t = word.text
-    return t[:1].isupper() and low not in CAP_STOP and not low.endswith("'s") and not t.isupper()
+    if not t[:1].isupper() or low in CAP_STOP or low in THING_SUBJECTS or low.endswith("'s") or t.isupper():
+        return False
+    # "Pricing", "Collaboration", "Management": capitalised nouns, not names
+    return not (len(low) > 5 and (low.endswith(_NOUN_SUFFIXES) or (low.endswith("ing") and len(low) > 6)))
 
 
-def clause_subject_is_person(ws: list[Word], people: frozenset[str] = frozenset()) -> bool:
-    """True when the clause these words belong to starts with a person ("She should ...").
+def _hedge_len(ws: list[Word], i: int) -> int:
+    """Length of a hedge phrase ending at ``ws[i]`` ("in my view"), or 0."""
+    if ws[i].lower not in _HEDGE_WORDS:
+        return 0
+    best = 0
+    for h in _HEDGES:
+        n = len(h)
+        if n > best and i + 1 >= n and all(ws[i - n + 1 + k].lower == h[k] for k in range(n)):
+            best = n
+    return best
 
-    Used for bare "be"/"being" ("needs to be less bossy"), whose subject is further back.
-    """
+
+def _parenthetical_start(ws: list[Word], i: int) -> int:
+    """Index of the comma (or dash) that opens a short aside closed at ``ws[i]``, or -1."""
+    close = ws[i].text
+    opens = {",": {","}, "—": {"—"}, "–": {"–"}, ")": {"("}}.get(close)
+    if not opens:
+        return -1
+    for k in range(i - 1, max(-1, i - _PARENTHETICAL_MAX - 2), -1):
+        if ws[k].text in opens:
+            return k if k > 0 else -1
+        if ws[k].text in {".", ";", ":", "!", "?"}:
+            return -1
+    return -1
+
+
+def _clause_start(ws: list[Word], people: frozenset[str]) -> bool | None:
+    """Who the clause these words open with is about: True (a person, or no subject at all,
+    which in feedback is the person reviewed), False (a thing), None (cannot tell)."""
     start = 0
     for i, w in enumerate(ws):
         if w.text in {",", ":", ";", "—", "–"} or w.lower in {"but", "and"}:
@@ -234,15 +392,31 @@ def clause_subject_is_person(ws: list[Word], people: frozenset[str] = frozenset(
             if i + 1 < len(ws) and ws[i + 1].lower in PRONOUN_SUBJECTS:
                 start = i + 1
     for w in ws[start:]:
-        if w.text in {",", "-"}:
+        if w.text in {",", "-"} or w.text in _CLAUSE_MARKS:
             continue
         low = w.lower
         if low in _DETERMINERS:
             return False
         if _CONTRACTED.match(low):
             return True
-        return is_person_subject(w, people)
-    return False
+        if is_person_subject(w, people):
+            return True
+        if looks_like_verb(w):
+            return True  # "Fixed the build and is abrasive": the reviewee did it
+        if w.text[:1].isupper() or low.isalpha():
+            return False
+        return None
+    return True
+
+
+def clause_subject_is_person(ws: list[Word], people: frozenset[str] = frozenset()) -> bool:
+    """True when the clause these words belong to is about a person ("She should ...").
+
+    Used for bare "be"/"being" ("needs to be less bossy") and for elided subjects ("shipped early
+    but is bossy"), whose subject is further back. A clause with no subject at all (a note that
+    opens with a verb) is about the person reviewed.
+    """
+    return bool(_clause_start(ws, people))
 
 
 def person_predicate_before(
@@ -250,14 +424,20 @@ def person_predicate_before(
 ) -> bool:
     """True when the words end with a person and a copula: "Dana is often", "he comes across as".
 
-    ``ws`` are the words of the sentence before the judged word. A few modifiers may sit between
-    the copula and the word ("is a bit", "is smart and"), but no preposition or determiner:
-    "responsible for the aggressive timeline" is not about the person.
+    ``ws`` are the words of the sentence before the judged word. Between the copula and the word
+    may sit modifiers ("is a bit", "is smart and"), hedges ("is, in my view, rather") and short
+    asides between commas, but no preposition or determiner: "responsible for the aggressive
+    timeline" is not about the person. With no subject at all ("Bossy in stand-ups.", "Can be
+    pushy.", "- gets defensive"), the note is about the person reviewed.
     """
     i = len(ws) - 1
-    skipped = 0
-    while i >= 0 and skipped < 6:
-        low = ws[i].lower
+    steps = 0
+    coordinated = False  # the word to the right is "and", "but" or a comma
+    adjacent = False  # a content word sits right before the judgement chain: maybe its subject
+    content: Word | None = None
+    while i >= 0 and steps < 10:
+        w = ws[i]
+        low = w.lower
         if low in _COPULAS_1 or low in _BARE_BE or low in extra_copulas or _CONTRACTED.match(low):
             break
         if (
@@ -266,47 +446,86 @@ def person_predicate_before(
             and (low in _OBJECT_PRONOUNS or is_person_subject(ws[i], people))
         ):
             return True  # "people find her abrasive", "I find Joan difficult"
-        if (
-            ws[i].text == ","
-            or low in ADVERBS
-            or (low.isalpha() and low not in FUNCTION_WORDS and ws[i].text.islower())
+        n = _hedge_len(ws, i)
+        if n:
+            i -= n
+            steps += 1
+            continue
+        if w.text in _QUOTES:
+            i -= 1  # 'described her as "difficult"'
+            continue
+        if w.text in {",", "—", "–", ")"}:
+            if (
+                w.text == ","
+                and content is None
+                and i > 0
+                and (
+                    ws[i - 1].lower in PERSON_NOUNS
+                    or (ws[i - 1].text[:1].isupper() and is_person_subject(ws[i - 1], people))
+                )
+                and ws[i - 1].lower not in PRONOUN_SUBJECTS
+            ):
+                return True  # "Dana, abrasive as ever, ...", "Big lad, a bit scruffy"
+            k = _parenthetical_start(ws, i)
+            i = k - 1 if k > 0 else i - 1
+            coordinated = True
+            steps += 1
+            continue
+        if low in _COORDINATORS:
+            coordinated = True
+            i -= 1
+            steps += 1
+            continue
+        if low in ADVERBS or (
+            low.endswith("ly") and low.isalpha() and len(low) > 4 and not w.text[:1].isupper()
         ):
             i -= 1
-            skipped += 1
+            steps += 1
+            continue
+        if w.text in _CLAUSE_MARKS:
+            i = -1  # a bullet or a colon opens the note
+            break
+        if low.isalpha() and low not in FUNCTION_WORDS and (w.text.islower() or i == 0):
+            if i == 0 and not coordinated:
+                # the note opens with its subject: "Dana abrasive in meetings", "Timeline aggressive"
+                return is_person_subject(w, people) and low not in ADVERBS
+            if not coordinated:
+                adjacent = True  # "pricing aggressive", "a hard worker": not a list of descriptors
+            content = w
+            coordinated = False
+            i -= 1
+            steps += 1
             continue
         return False
-    if i < 0 or skipped >= 6:
+    if steps >= 10 and i >= 0:
         return False
+    if i < 0:
+        # no copula: a subjectless note ("Bossy in stand-ups", "chatty, scatterbrained")
+        return not adjacent
     low = ws[i].lower
     m = _CONTRACTED.match(low)
     if m:
         return True
     if low in _BARE_BE:
         return clause_subject_is_person(ws[:i], people)
-    # step back over auxiliaries and adverbs before the copula ("can be", "tends to be", "often is")
+    # step back over auxiliaries, adverbs and hedges before the copula ("can be", "tends to be",
+    # "often is", "is, frankly,")
     j = i - 1
-    while j >= 0 and ws[j].lower in ADVERBS | {
-        "can",
-        "could",
-        "may",
-        "might",
-        "will",
-        "would",
-        "to",
-        "tends",
-        "tend",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "should",
-        "must",
-    }:
-        j -= 1
-    if j < 0:
-        return False
-    if ws[j].lower in {"but", "and", "yet"}:
+    while j >= 0:
+        lj = ws[j].lower
+        if lj in _AUXILIARIES or (lj in ADVERBS and lj not in {"and", "or", "a", "an", "as"}):
+            j -= 1
+            continue
+        n = _hedge_len(ws, j)
+        if n:
+            j -= n
+            continue
+        break
+    if j < 0 or ws[j].text in _CLAUSE_MARKS:
+        return True  # "Seems hysterical", "Can be pushy", "- gets defensive": no subject
+    if ws[j].lower in _COORDINATORS or ws[j].text == ",":
         # an elided subject ("Dana shipped early but is bossy") is the clause's own subject
         return clause_subject_is_person(ws[:j], people)
+    if _CONTRACTED.match(ws[j].lower):
+        return True  # "he's become", "she's been"
     return is_person_subject(ws[j], people)

@@ -9,26 +9,36 @@ Four guards share one analysis of the request, computed once per text and cached
 * ``injection``: instructions addressed to the assistant inside pasted notes; the finding names
   the clause the injected instruction aims at, else 4.5.
 
-The analysis judges the normalized text (:mod:`guards.normalize`) with high-precision patterns
-(:mod:`guards._au_rules`) and a linear classifier over hashed word and character n-grams
-(:mod:`guards._au_model`) scored on every window of one to three sentences, so a request spread
-over sentences or buried in long notes is judged where it is. Questions about what the published
-policy allows are allowed. Spans point into the text as the user typed it.
+The analysis judges the normalized text (:mod:`guards.normalize`) with a learned classifier
+(:mod:`guards._au_model`: sentence vectors distilled from MiniLM plus hashed n-grams, trained on
+several independent sources of requests in en/es/fr/de by ``training/train_request_guard.py``),
+scored on the whole request and on every window of one to three sentences, so a request spread
+over sentences or buried in long notes is judged where it is. It blocks when the block
+probability reaches the calibrated bar of the clause it points at (``[plugins.acceptable_use]
+thresholds`` overrides them). Rules (:mod:`guards._au_rules`) take part only where their shape is
+exact: injected instructions in pasted notes, prompt-extraction markers, questions about what the
+published policy allows (which are allowed). Spans point into the text as the user typed it.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.config import AppConfig, plugin_section
+from assistant.errors import ModelError
 from assistant.hookspecs import hookimpl
 from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
-from guards._au_features import sentences
-from guards._au_model import get_classifier
+from guards._au_features import segments
+from guards._au_model import Classifier, encode, get_classifier
 from guards._au_rules import Hit, find_injections, is_policy_question, match_rules
 from guards.messages import detect_language, refusal
 from guards.normalize import Normalized, normalize_mapped
@@ -36,6 +46,13 @@ from guards.taxonomy import CATEGORY_CLAUSE
 
 __all__ = [
     "CATEGORY_CLAUSE",
+    "THRESHOLD_CLAUSES",
+    "calibrated_thresholds",
+    "AcceptableUseSettings",
+    "Analysis",
+    "Settings",
+    "analyze_with",
+    "settings_from",
     "Problem",
     "analyze",
     "check_acceptable_use",
@@ -46,13 +63,56 @@ __all__ = [
 ]
 
 
-# Classifier block probability above which the model alone blocks; with a weak rule agreeing,
-# the lower bar applies. Chosen on cross-validated exemplar data, not on the dev set.
-_T_MODEL = 0.9
-_T_WITH_RULE = 0.35
-_STRONG_FLOOR = 0.2  # below this classifier block probability a strong rule alone does not block
+#: The clauses whose block bar can be set, and the file holding the calibrated bars (chosen on
+#: held-out sources by ``training/train_request_guard.py``, with each clause's trade-off curve).
+THRESHOLD_CLAUSES = ("4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7")
+THRESHOLDS_FILE = Path(__file__).parent / "data" / "acceptable_use" / "thresholds.json"
+
+
+@functools.cache
+def calibrated_thresholds() -> dict[str, float]:
+    """The shipped per-clause bars; a missing or broken file fails closed with the fix."""
+    hint = "reinstall rai-assistant or rebuild it with `python training/train_request_guard.py`"
+    try:
+        data = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+        bars = {str(k): float(v) for k, v in data["thresholds"].items()}
+    except FileNotFoundError as exc:
+        raise ModelError(f"acceptable-use thresholds missing at {THRESHOLDS_FILE}: {hint}") from exc
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(
+            f"acceptable-use thresholds at {THRESHOLDS_FILE} are unreadable ({exc}): {hint}"
+        ) from exc
+    missing = [c for c in THRESHOLD_CLAUSES if c not in bars]
+    if missing:
+        raise ModelError(f"acceptable-use thresholds at {THRESHOLDS_FILE} lack {', '.join(missing)}: {hint}")
+    return bars
+
+
+#: Categories whose strong rules are exact enough to block on their own (``Settings.rules="exact"``):
+#: requests for the system prompt, hidden instructions, guard rules or scores, and the families
+#: whose strong rules kept a precision of at least 0.95 on the five outsider sources of
+#: ``training/data/requests`` (none of which the rules were written from). The others (harassment,
+#: malware, self-harm, illegal, pii and health wording) fired on honest requests far too often.
+EXACT_RULE_CATEGORIES = frozenset(
+    {
+        "reverse_engineering",
+        "political_campaigning",
+        "data_extraction",
+        "infringement",
+        "model_training",
+        "adult_dating",
+        "hate",
+        "violence",
+        "illegal",
+    }
+)
+#: Categories whose weak rules may lower the bar (to half the clause's) in ``"exact"`` mode: the
+#: shapes of bribes, off-the-books work and child labour, which the classifier scores too low alone.
+WEAK_RULE_CATEGORIES = frozenset({"illegal", "child_harm", "violence"})
+_WITH_RULE = 0.5  # with a weak rule agreeing, the bar is this fraction of the clause's threshold
+_STRONG_FLOOR = 0.05  # below this block probability a strong rule alone does not block
 _WINDOW = 3  # sentences per window: a request split over up to three sentences is seen whole
-_WINDOW_MARGIN = 0.15  # a window must beat the bar by this much more than the whole text
+_WINDOW_MARGIN = 0.1  # a window must beat the bar by this much more than the whole text
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,37 +135,33 @@ class _Verdict:
     probs: dict[str, float]
 
 
-def _classify(text: str, lo: int = 0, hi: int | None = None) -> _Verdict | None:
+def _verdict(clf: Classifier, probs: np.ndarray, margin: float, start: int, end: int) -> _Verdict:
+    k = int(np.argmax(probs[1:])) + 1
+    named = dict(zip(clf.categories, probs.tolist(), strict=True))
+    return _Verdict(clf.categories[k], float(1.0 - probs[0]) - margin, start, end, named)
+
+
+def _classify(text: str, lo: int, hi: int, clf: Classifier) -> _Verdict:
     """The classifier's block verdict on ``text[lo:hi]``.
 
-    The whole part is judged first. In long text (pasted notes) a harmful request can hide among
-    benign sentences, so windows of one to three sentences are judged too, against a higher bar:
-    short windows are noisier than the whole.
+    The whole part is judged first. A harmful request can hide among benign sentences (pasted
+    notes, a long chat), so every window of one to three segments is judged too, against a
+    higher bar: short windows are noisier than the whole. All of it from one lookup pass and one
+    batched evaluation.
     """
-    clf = get_classifier()
-    hi = len(text) if hi is None else hi
-    sents = [(a + lo, b + lo) for a, b in sentences(text[lo:hi])] or [(lo, hi)]
-    raws = [clf.raw(text[a:b]) for a, b in sents]
-    total = sum((r for r, _ in raws), np.zeros_like(raws[0][0]))
-    p = clf.probabilities(total, sum(c for _, c in raws))
-    k = int(np.argmax(p[1:])) + 1
-    best = _Verdict(
-        clf.categories[k], float(1.0 - p[0]), lo, hi, dict(zip(clf.categories, p.tolist(), strict=True))
-    )
-    if len(sents) <= _WINDOW:
-        return best
-    for i in range(len(sents)):
-        acc = np.zeros_like(raws[0][0])
-        count = 0
-        for j in range(i, min(i + _WINDOW, len(sents))):
-            acc = acc + raws[j][0]
-            count += raws[j][1]
-            p = clf.probabilities(acc, count)
-            block = float(1.0 - p[0]) - _WINDOW_MARGIN
-            if block > best.score:
-                k = int(np.argmax(p[1:])) + 1
-                probs = dict(zip(clf.categories, p.tolist(), strict=True))
-                best = _Verdict(clf.categories[k], block, sents[i][0], sents[j][1], probs)
+    spans = [(a + lo, b + lo) for a, b in segments(text[lo:hi])] or [(lo, hi)]
+    enc = encode(text, spans)
+    last = len(spans) - 1
+    windows = [(0, last)] + [
+        (i, j) for i in range(len(spans)) for j in range(i, min(i + _WINDOW, len(spans))) if (i, j) != (0, last)
+    ]
+    probs = clf.window_probabilities(enc, windows)
+    best = _verdict(clf, probs[0], 0.0, lo, hi)
+    for k in range(1, len(windows)):
+        score = float(1.0 - probs[k][0]) - _WINDOW_MARGIN
+        if score > best.score:
+            i, j = windows[k]
+            best = _verdict(clf, probs[k], _WINDOW_MARGIN, spans[i][0], spans[j][1])
     return best
 
 
@@ -138,13 +194,47 @@ def _outranked(pick: Hit, hits: Sequence[Hit], probs: dict[str, float]) -> Hit:
     return pick
 
 
-def _decide(norm: Normalized, text: str, lo: int, hi: int, hits: Sequence[Hit]) -> Problem | None:
-    """Combine rule hits and the classifier into at most one problem for ``text[lo:hi]``."""
-    model = _classify(text, lo, hi)
-    p = model.score if model else 0.0
-    probs = model.probs if model else {}
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the analysis decides: per-clause thresholds, and which rules take part.
+
+    ``rules``: ``"exact"`` (the default: only rules whose shape is exact, the prompt-extraction
+    markers, block on their own), ``"strong"`` (every strong rule), ``"all"`` (strong rules block and
+    weak rules lower the bar), ``"none"`` (the classifier alone). Measured on sources nobody here
+    wrote, the broader rule sets bought recall with far more false positives than the classifier
+    (``python bench/bench_request_guard_heldout.py`` prints all four).
+    """
+
+    thresholds: tuple[tuple[str, float], ...] = ()  # overrides of the calibrated bars
+    rules: str = "exact"
+
+    def threshold(self, clause: str) -> float:
+        own = dict(self.thresholds)
+        return own[clause] if clause in own else calibrated_thresholds()[clause]
+
+
+def _decide(
+    norm: Normalized, text: str, lo: int, hi: int, hits: Sequence[Hit], clf: Classifier, settings: Settings
+) -> tuple[Problem | None, _Verdict]:
+    """At most one problem for ``text[lo:hi]`` from rule hits and the classifier, and the
+    classifier's own verdict (for measurement)."""
+    model = _classify(text, lo, hi, clf)
+    return _combine(norm, model, hits, settings), model
+
+
+def _combine(norm: Normalized, model: _Verdict, hits: Sequence[Hit], settings: Settings) -> Problem | None:
+    p = model.score
+    probs = model.probs
+    if settings.rules == "none":
+        hits = []
+    elif settings.rules == "exact":
+        hits = [
+            h
+            for h in hits
+            if (h.strong and h.category in EXACT_RULE_CATEGORIES) or (not h.strong and h.category in WEAK_RULE_CATEGORIES)
+        ]
     strong = [h for h in hits if h.strong]
-    weak = [h for h in hits if not h.strong]
+    weak = [h for h in hits if not h.strong] if settings.rules in ("all", "exact") else []
 
     def likeliest(cands: Sequence[Hit]) -> Hit:
         # Among rules that fired, the category the classifier finds most likely.
@@ -153,18 +243,20 @@ def _decide(norm: Normalized, text: str, lo: int, hi: int, hits: Sequence[Hit]) 
     # A strong rule blocks alone unless the classifier all but rules its reading out: two
     # independent signals that flatly disagree are more often a rule matching benign wording
     # ("reported the medication error") than a harmful request. Decisive rules are exempt.
-    if strong and (p >= _STRONG_FLOOR or any(h.decisive for h in strong) or model is None):
+    if strong and (p >= _STRONG_FLOOR or any(h.decisive for h in strong)):
         pick = _outranked(likeliest(strong), hits, probs)
         return _problem(norm, pick.category, max(0.9, p), pick.start, pick.end)
-    if model and p >= _T_MODEL:
+    bar = settings.threshold(CATEGORY_CLAUSE[model.category])
+    if p >= bar:
         if weak and probs.get(likeliest(weak).category, 0.0) >= 0.1:
             # A rule names the category when the classifier gives it some weight too.
             pick = _outranked(likeliest(weak), hits, probs)
             return _problem(norm, pick.category, p, pick.start, pick.end)
         return _problem(norm, model.category, p, model.start, model.end)
-    if model and weak and p >= _T_WITH_RULE:
+    if weak:
         pick = _outranked(likeliest(weak), hits, probs)
-        return _problem(norm, pick.category, p, pick.start, pick.end)
+        if p >= _WITH_RULE * settings.threshold(CATEGORY_CLAUSE[pick.category]):
+            return _problem(norm, pick.category, p, pick.start, pick.end)
     return None
 
 
@@ -172,26 +264,34 @@ def _problem(
     norm: Normalized, category: str, score: float, start: int, end: int, injected: bool = False
 ) -> Problem:
     span = norm.source_span(start, end) if end > start else None
-    return Problem(category, CATEGORY_CLAUSE[category], round(min(score, 1.0), 3), span, injected)
+    return Problem(category, CATEGORY_CLAUSE[category], round(min(max(score, 0.0), 1.0), 3), span, injected)
 
 
-def _analyze(text: str) -> tuple[Problem, ...]:
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The problems found in one request, and the classifier's block probability and likeliest
+    category for the request as a whole (reported as a measurement when asked for)."""
+
+    problems: tuple[Problem, ...]
+    score: float = 0.0
+    category: str = "benign"
+
+
+def analyze_with(text: str, clf: Classifier, settings: Settings) -> Analysis:
+    """The analysis of one request with a given classifier and settings (uncached)."""
     norm = normalize_mapped(text)
     t = norm.text
     problems: list[Problem] = []
-    injected_parts = find_injections(t)
-    for start, end, overrides in injected_parts:
-        found = _decide(
-            norm,
-            t,
-            start,
-            end,
-            [
-                h
-                for h in match_rules(t[start:end])
-                for h in (Hit(h.category, h.start + start, h.end + start, h.strong, h.decisive),)
-            ],
-        )
+    rules_on = settings.rules != "none"
+    top: _Verdict | None = None
+    for start, end, overrides in find_injections(t):
+        part_hits = [
+            Hit(h.category, h.start + start, h.end + start, h.strong, h.decisive)
+            for h in (match_rules(t[start:end]) if rules_on else [])
+        ]
+        found, model = _decide(norm, t, start, end, part_hits, clf, settings)
+        if top is None or model.score > top.score:
+            top = model
         if found is not None:
             # The span is the whole injected part: that is what the user should delete.
             problems.append(
@@ -199,38 +299,43 @@ def _analyze(text: str) -> tuple[Problem, ...]:
             )
         elif overrides:
             problems.append(_problem(norm, "reverse_engineering", 0.9, start, end, injected=True))
-    if problems:
-        return tuple(problems)
-    hits = match_rules(t)
+    if problems and top is not None:
+        return Analysis(tuple(problems), top.score, top.category)
+    hits = match_rules(t) if rules_on else []
     if is_policy_question(t):
         # Asking what the policy allows is allowed; asking for the guard's internals is not.
         hits = [h for h in hits if h.category == "reverse_engineering" and h.strong]
         if not hits:
-            return ()
-    found = _decide(norm, t, 0, len(t), hits)
-    return (found,) if found is not None else ()
+            return Analysis(())
+    found, model = _decide(norm, t, 0, len(t), hits, clf, settings)
+    return Analysis((found,) if found is not None else (), max(model.score, 0.0), model.category)
 
 
+SECTION = "acceptable_use"
 _CACHE_SIZE = 256
-_cache: OrderedDict[str, tuple[Problem, ...]] = OrderedDict()
+_cache: OrderedDict[tuple[str, Settings], Analysis] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def analyze(text: str) -> tuple[Problem, ...]:
+def analyze(text: str, settings: Settings | None = None) -> Analysis:
     """The shared analysis of one request (cached, so the four guards pay for it once)."""
+    settings = settings or Settings()
+    key = (text, settings)
     with _cache_lock:
-        if text in _cache:
-            _cache.move_to_end(text)
-            return _cache[text]
-    result = _analyze(text)
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    result = analyze_with(text, get_classifier(), settings)
     with _cache_lock:
-        _cache[text] = result
+        _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return result
 
 
-def _findings(guard: str, problems: Sequence[Problem], text: str, ctx: GuardContext) -> list[Finding]:
+def _findings(guard: str, problems: Sequence[Problem], text: str, settings: Settings) -> list[Finding]:
+    if not problems:
+        return []
     lang = detect_language(text)
     return [
         Finding(
@@ -241,6 +346,7 @@ def _findings(guard: str, problems: Sequence[Problem], text: str, ctx: GuardCont
             category=p.category,
             span=p.span,
             score=p.score,
+            threshold=settings.threshold(p.clause),
         )
         for p in problems
     ]
@@ -253,70 +359,137 @@ def _judged(text: str, ctx: GuardContext) -> str:
     return text
 
 
-def _guard_findings(guard: str, text: str, ctx: GuardContext, keep: Callable[[Problem], bool]) -> list[Finding]:
+def _guard_findings(
+    guard: str, text: str, ctx: GuardContext, keep: Callable[[Problem], bool], settings: Settings | None
+) -> list[Finding]:
     """The shared analysis of the request, narrowed to what one guard answers for."""
     t = _judged(text, ctx)
-    return _findings(guard, [p for p in analyze(t) if keep(p)], t, ctx)
+    settings = settings or Settings()
+    found = analyze(t, settings)
+    out = _findings(guard, [p for p in found.problems if keep(p)], t, settings)
+    if ctx.measure and guard == "acceptable_use":
+        # One measurement per request (from the guard that owns most clauses), blocked or not.
+        clause = CATEGORY_CLAUSE.get(found.category, "4.2")
+        out.append(
+            Finding(
+                guard=guard,
+                clauses=(clause,),
+                verdict=Verdict.SCORE,
+                message=f"classifier block probability {found.score:.3f}",
+                category=found.category,
+                score=round(found.score, 4),
+                threshold=settings.threshold(clause),
+            )
+        )
+    return out
 
 
-def check_disclosure(text: str, ctx: GuardContext) -> list[Finding]:
+def _is_disclosure(p: Problem) -> bool:
+    return not p.injected and p.clause == "4.1"
+
+
+def _is_extraction(p: Problem) -> bool:
+    return not p.injected and p.clause == "4.5"
+
+
+def _is_misuse(p: Problem) -> bool:
+    return not p.injected and p.clause not in ("4.1", "4.5")
+
+
+def _is_injected(p: Problem) -> bool:
+    return p.injected
+
+
+def check_disclosure(text: str, ctx: GuardContext, settings: Settings | None = None) -> list[Finding]:
     """4.1: requests to hide that a text was AI-written or to present it as human-written."""
-    return _guard_findings("disclosure", text, ctx, lambda p: not p.injected and p.clause == "4.1")
+    return _guard_findings("disclosure", text, ctx, _is_disclosure, settings)
 
 
-def check_prompt_extraction(text: str, ctx: GuardContext) -> list[Finding]:
+def check_prompt_extraction(text: str, ctx: GuardContext, settings: Settings | None = None) -> list[Finding]:
     """4.5: requests for the system prompt, guard rules, thresholds or scores."""
-    return _guard_findings("prompt_extraction", text, ctx, lambda p: not p.injected and p.clause == "4.5")
+    return _guard_findings("prompt_extraction", text, ctx, _is_extraction, settings)
 
 
-def check_acceptable_use(text: str, ctx: GuardContext) -> list[Finding]:
+def check_acceptable_use(text: str, ctx: GuardContext, settings: Settings | None = None) -> list[Finding]:
     """4.2-4.4, 4.6, 4.7: harmful, high-risk, infringing, model-training and extraction requests."""
-    return _guard_findings(
-        "acceptable_use", text, ctx, lambda p: not p.injected and p.clause not in ("4.1", "4.5")
-    )
+    return _guard_findings("acceptable_use", text, ctx, _is_misuse, settings)
 
 
-def check_injection(text: str, ctx: GuardContext) -> list[Finding]:
+def check_injection(text: str, ctx: GuardContext, settings: Settings | None = None) -> list[Finding]:
     """Instructions to the assistant hidden in pasted notes; clause of their aim, else 4.5."""
-    return _guard_findings("injection", text, ctx, lambda p: p.injected)
+    return _guard_findings("injection", text, ctx, _is_injected, settings)
+
+
+class AcceptableUseSettings(BaseModel):
+    """The ``[plugins.acceptable_use]`` section.
+
+    ``thresholds`` maps a clause (4.1-4.7) to the block probability at or above which the
+    classifier alone blocks; lower catches more and refuses more honest requests. The trade-off
+    per clause, measured on held-out sources, is in docs/acceptable-use.md.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    thresholds: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _known(cls, value: dict[str, float]) -> dict[str, float]:
+        for clause, bar in value.items():
+            if clause not in THRESHOLD_CLAUSES:
+                raise ValueError(f"unknown clause {clause!r}; thresholds take {', '.join(THRESHOLD_CLAUSES)}")
+            if not 0.0 < bar < 1.0:
+                raise ValueError(f"threshold for {clause} is {bar}; use a number between 0 and 1")
+        return value
+
+
+def settings_from(config: AppConfig | None) -> Settings:
+    """The analysis settings of an application config (defaults where it says nothing)."""
+    if config is None:
+        return Settings()
+    bars = plugin_section(config, SECTION, AcceptableUseSettings).thresholds
+    return Settings(thresholds=tuple(sorted(bars.items())))
+
+
+_GUARDS: tuple[tuple[str, tuple[str, ...], Callable[..., list[Finding]], str], ...] = (
+    (
+        "disclosure",
+        ("4.1",),
+        check_disclosure,
+        "Blocks requests to hide AI authorship or present a draft as human-written.",
+    ),
+    (
+        "acceptable_use",
+        ("4.2", "4.3", "4.4", "4.6", "4.7"),
+        check_acceptable_use,
+        "Blocks harmful, high-risk, infringing, model-training and bulk-extraction requests.",
+    ),
+    (
+        "prompt_extraction",
+        ("4.5",),
+        check_prompt_extraction,
+        "Blocks requests for the system prompt, guard rules, thresholds or scores.",
+    ),
+    (
+        "injection",
+        ("4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"),
+        check_injection,
+        "Blocks instructions to the assistant hidden in pasted notes, by the clause they aim at.",
+    ),
+)
 
 
 @hookimpl
-def register_guards(register) -> None:  # type: ignore[no-untyped-def]
-    """Register the four request guards."""
-    register(
-        GuardSpec(
-            name="disclosure",
-            clauses=("4.1",),
-            stages=(Stage.REQUEST,),
-            check=check_disclosure,
-            description="Blocks requests to hide AI authorship or present a draft as human-written.",
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
+    """Register the four request guards, with the thresholds of ``[plugins.acceptable_use]``."""
+    settings = settings_from(config)
+    for name, clauses, check, description in _GUARDS:
+        register(
+            GuardSpec(
+                name=name,
+                clauses=clauses,
+                stages=(Stage.REQUEST,),
+                check=functools.partial(check, settings=settings),
+                description=description,
+            )
         )
-    )
-    register(
-        GuardSpec(
-            name="acceptable_use",
-            clauses=("4.2", "4.3", "4.4", "4.6", "4.7"),
-            stages=(Stage.REQUEST,),
-            check=check_acceptable_use,
-            description="Blocks harmful, high-risk, infringing, model-training and bulk-extraction requests.",
-        )
-    )
-    register(
-        GuardSpec(
-            name="prompt_extraction",
-            clauses=("4.5",),
-            stages=(Stage.REQUEST,),
-            check=check_prompt_extraction,
-            description="Blocks requests for the system prompt, guard rules, thresholds or scores.",
-        )
-    )
-    register(
-        GuardSpec(
-            name="injection",
-            clauses=("4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"),
-            stages=(Stage.REQUEST,),
-            check=check_injection,
-            description="Blocks instructions to the assistant hidden in pasted notes, by the clause they aim at.",
-        )
-    )

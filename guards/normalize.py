@@ -312,7 +312,7 @@ def default_vocabulary() -> frozenset[str]:
     except FileNotFoundError as exc:
         raise ModelError(
             f"normalizer vocabulary missing at {VOCABULARY_FILE}: reinstall rai-assistant "
-            "or rebuild it with `python -m guards._au_train`"
+            "or rebuild it with `python training/train_request_guard.py`"
         ) from exc
     return frozenset(w for w in text.split() if w)
 

