@@ -42,6 +42,7 @@ from functools import cache
 from assistant.hookspecs import hookimpl
 from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 from guards import _bias_lexicon as lex
+from guards._bias_lang import CATEGORIES as _BIAS_CATEGORIES
 from guards._bias_lang import find_bias_lang
 from guards._bias_scan import Scanner
 from guards._bias_sensitive import find_sensitive, is_topic_or_others, loose_sensitive_terms
@@ -63,13 +64,7 @@ __all__ = ["CATEGORIES", "CLAUSES", "GUARD", "BiasHit", "check_bias", "find_bias
 
 GUARD = "bias"
 CLAUSES = ("3.fairness",)
-CATEGORIES = (
-    "gendered_language",
-    "personality_critique",
-    "age_coded",
-    "protected_characteristic",
-    "appearance",
-)
+CATEGORIES = _BIAS_CATEGORIES  # one list, shared with the es/fr/de data loader
 
 _MESSAGES = {
     "gendered_language": "Names or codes gender as part of the judgement ('{}').",
