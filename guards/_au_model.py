@@ -46,11 +46,16 @@ class Encoded:
     counts: Array
     hashed: tuple[tuple[int, ...], ...]
 
-    def vector(self, i: int, j: int) -> Array:
-        """The unit vector of segments ``i`` to ``j`` inclusive (mean of their word pieces)."""
-        total = self.sums[i : j + 1].sum(axis=0) / max(float(self.counts[i : j + 1].sum()), 1.0)
-        norm = float(np.linalg.norm(total))
-        out: Array = (total / norm if norm > 1e-12 else total).astype(np.float32)
+    def vectors(self, windows: list[tuple[int, int]]) -> Array:
+        """Unit vectors of runs of segments ``(i, j)`` (inclusive): the mean of their word pieces."""
+        sums = np.cumsum(np.vstack([np.zeros((1, self.sums.shape[1]), np.float32), self.sums]), axis=0)
+        counts = np.cumsum(np.concatenate([[0.0], self.counts]))
+        lo = np.asarray([i for i, _ in windows])
+        hi = np.asarray([j + 1 for _, j in windows])
+        means = (sums[hi] - sums[lo]) / np.maximum(counts[hi] - counts[lo], 1.0)[:, None]
+        out: Array = (means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)).astype(
+            np.float32
+        )
         return out
 
     def features(self, i: int, j: int) -> list[int]:
@@ -81,31 +86,11 @@ class Classifier:
     hashed: Array
     hashed_bias: Array
 
-    def probabilities(self, vector: Array, features: list[int]) -> Array:
-        """The mean of the two members' probabilities: the MLP over the sentence vector, and the
-        linear model over hashed n-grams (when the file has one)."""
-        hidden = np.maximum(vector @ self.w1 + self.b1, 0.0)
-        out = _softmax(hidden @ self.w2 + self.b2)
-        if len(self.hashed):
-            z = self.hashed_bias.copy()
-            if features:
-                r = self.rows[np.asarray(features, dtype=np.int64)]
-                r = r[r >= 0]
-                if len(r):
-                    z = z + self.hashed[r].sum(axis=0) / np.sqrt(len(features))
-            out = (out + _softmax(z)) / 2.0
-        return out
-
-
     def window_probabilities(self, enc: Encoded, windows: list[tuple[int, int]]) -> Array:
-        """:meth:`probabilities` for many runs of segments ``(i, j)`` of one text, in one batch."""
-        sums = np.cumsum(np.vstack([np.zeros((1, enc.sums.shape[1]), np.float32), enc.sums]), axis=0)
-        counts = np.cumsum(np.concatenate([[0.0], enc.counts]))
-        lo = np.asarray([i for i, _ in windows])
-        hi = np.asarray([j + 1 for _, j in windows])
-        means = (sums[hi] - sums[lo]) / np.maximum(counts[hi] - counts[lo], 1.0)[:, None]
-        vectors = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-        hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
+        """Probabilities for runs of segments ``(i, j)`` of one text, in one batch: the mean of the
+        two members, the MLP over the run's vector and the linear model over its hashed n-grams
+        (when the file has one)."""
+        hidden = np.maximum(enc.vectors(windows) @ self.w1 + self.b1, 0.0)
         out = _softmax_rows(hidden @ self.w2 + self.b2)
         if len(self.hashed):
             # Each segment's n-gram weights are summed once; a window adds its segments' sums.
@@ -118,6 +103,8 @@ class Classifier:
                     seg[k + 1] = self.hashed[r].sum(axis=0) if len(r) else 0.0
                 nfeat[k + 1] = len(feats)
             seg, nfeat = np.cumsum(seg, axis=0), np.cumsum(nfeat)
+            lo = np.asarray([i for i, _ in windows])
+            hi = np.asarray([j + 1 for _, j in windows])
             n = np.maximum(nfeat[hi] - nfeat[lo], 1.0)
             z = (seg[hi] - seg[lo]) / np.sqrt(n)[:, None] + self.hashed_bias
             out = (out + _softmax_rows(z)) / 2.0
@@ -128,12 +115,6 @@ class Classifier:
 def _softmax_rows(z: Array) -> Array:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     out: Array = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
-    return out
-
-
-def _softmax(z: Array) -> Array:
-    e = np.exp(z - z.max())
-    out: Array = (e / e.sum()).astype(np.float32)
     return out
 
 

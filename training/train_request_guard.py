@@ -162,7 +162,7 @@ def examples(
     for text, label in texts:
         e = enc(text)
         last = len(e.spans) - 1
-        vecs.append(e.vector(0, last))
+        vecs.append(e.vectors([(0, last)])[0])
         feats.append(e.features(0, last))
         labels.append(label)
         if label == 0 and last > 0:
@@ -170,7 +170,7 @@ def examples(
             for _ in range(2):
                 i = rng.randrange(0, last + 1)
                 j = min(last, i + rng.randrange(0, 3))
-                vecs.append(e.vector(i, j))
+                vecs.append(e.vectors([(i, j)])[0])
                 feats.append(e.features(i, j))
                 labels.append(0)
     return np.stack(vecs), feats, np.asarray(labels, dtype=np.int64)
