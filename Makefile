@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   installs everything into .venv and drafts a guarded, labelled feedback draft
 #               on the embedded default model (SmolLM2-135M, offline)
-#   make test   installs everything into .venv and runs the test suite
+#   make test   installs everything into .venv (and, as root, PostgreSQL and Chromium from apt
+#               when missing: the tests start them) and runs the test suite
 .PHONY: demo test install bench lint
 
 install:
@@ -11,6 +12,7 @@ demo: install
 	bash scripts/demo.sh
 
 test: install
+	bash scripts/system_deps.sh
 	.venv/bin/python -m pytest -q
 
 bench: install

@@ -27,6 +27,9 @@ __all__ = [
     "trie_pattern",
 ]
 
+# Deeper nesting of regex groups than this risks a RecursionError in ``re`` (long rosters).
+_MAX_NESTING = 60
+
 GIVEN = "given"
 MIDDLE = "middle"
 FAMILY = "family"
@@ -277,21 +280,47 @@ def trie_pattern(words: Sequence[str]) -> str:
     """A regex alternation of ``words`` factored by common prefix, longest alternative first.
 
     Python's ``re`` tries alternatives one by one; a prefix tree keeps matching fast for a roster
-    of thousands of names.
+    of thousands of names. Runs of single children collapse into one literal, so a 500-character
+    name is one string, not 500 nested groups; a tree that would still nest deeper than
+    ``_MAX_NESTING`` groups (words that are prefixes of prefixes of ...) falls back to a flat
+    alternation, longest first, which ``re`` compiles without deep recursion.
     """
+    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    if not unique:
+        return ""
     trie: dict[str, Any] = {}
-    for word in words:
+    for word in unique:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    def nesting(node: dict[str, Any]) -> int:
+        # Iterative: the number of groups on the deepest path (branch points and word ends).
+        deepest = 0
+        stack = [(node, 0)]
+        while stack:
+            current, depth = stack.pop()
+            children = [c for ch, c in current.items() if ch]
+            here = depth + (1 if len(children) > 1 or "" in current else 0)
+            deepest = max(deepest, here)
+            stack.extend((c, here) for c in children)
+        return deepest
+
+    if nesting(trie) > _MAX_NESTING:
+        return "(?:" + "|".join(re.escape(w) for w in unique) + ")"
+
     def build(node: dict[str, Any]) -> str:
+        prefix = ""
+        # Collapse a run of single children into one literal.
+        while "" not in node and len(node) == 1:
+            ch, node = next(iter(node.items()))
+            prefix += re.escape(ch)
         ends = "" in node
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
-            return ""
+            return prefix
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
+        return prefix + (f"(?:{body})?" if ends else body)
 
     return build(trie)

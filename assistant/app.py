@@ -26,6 +26,7 @@ from assistant.audit import AuditLog
 from assistant.config import AppConfig, load_config
 from assistant.errors import ConfigError, InputError, ModelError, NotFoundError, ReviewError
 from assistant.guarding import StageRunner
+from assistant.identity import ForbiddenError, Principal, Role
 from assistant.plugins import Registry, build_plugin_manager, collect
 from assistant.store import DraftStore
 from assistant.types import (
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
     from langchain_core.runnables import Runnable
 
+    from assistant.db import Database
     from assistant.enforcement import Enforcement
     from assistant.privacy import Vault
     from assistant.retrieval import PolicyIndex
@@ -55,6 +57,10 @@ VERSION = "0.1.0"
 DEFAULT_POLICY = "betterworks-rai"
 FREE_FEATURE = "free"
 _MODEL_RETRIES = 1
+
+
+class _PlaceholdersChanged(ModelError):
+    """The model mangled the placeholders twice: a refusal (the draft is blocked), not an outage."""
 
 
 def _clean_text(value: str, field: str, limit: int) -> str:
@@ -157,12 +163,21 @@ class Assistant:
     # ------------------------------------------------------------------ lazily built parts
 
     @cached_property
+    def database(self) -> Database:
+        """The database of drafts, audit log, enforcement and keys, migrated to the newest schema."""
+        from assistant.db import Database
+
+        database = Database.from_config(self.config)
+        database.upgrade()
+        return database
+
+    @cached_property
     def store(self) -> DraftStore:
-        return DraftStore(self.data_dir / "drafts.sqlite3")
+        return DraftStore(self.database)
 
     @cached_property
     def audit(self) -> AuditLog:
-        log = AuditLog(self.data_dir / "audit.sqlite3")
+        log = AuditLog(self.database)
         self._audit_config(log)
         return log
 
@@ -322,13 +337,22 @@ class Assistant:
         user: str = "",
         tenant: str = "",
         roster: Sequence[str] = (),
+        principal: Principal | None = None,
         **fields: Any,
     ) -> Draft:
         """Run the road for one request. Returns a pending draft, or a blocked one with a refusal.
 
+        ``principal`` (the HTTP service passes it) is who asks: it replaces ``user`` and
+        ``tenant`` and makes the draft theirs (``draft.tenant``, ``draft.owner``).
+
         Raises :class:`InputError` for malformed input, :class:`NotFoundError` for an unknown
-        feature or model. Guard, model and placeholder problems never raise: they block.
+        feature or model, :class:`ModelError` when the model is unavailable, fails or times out
+        (an outage: audited as ``model_error``, never counted as a policy violation). Guard and
+        placeholder problems never raise: they block.
         """
+        if principal is not None:
+            user, tenant = principal.subject, principal.tenant
+        owner = principal.subject if principal is not None else ""
         spec = self.feature(feature)
         data = dict(inputs or {}) | fields
         validated = self._validate_inputs(spec, data)
@@ -358,7 +382,7 @@ class Assistant:
             feature=feature,
         )
 
-        def blocked(findings: list[Finding], refusal: str, citations: list[Clause]) -> Draft:
+        def blocked(findings: list[Finding], refusal: str, citations: list[Clause], stage: str) -> Draft:
             result = Draft(
                 draft_id=draft_id,
                 feature=feature,
@@ -371,6 +395,8 @@ class Assistant:
                 model=model_name,
                 refusal=refusal,
                 created_at=created,
+                tenant=tenant,
+                owner=owner,
             )
             self.store.save(result, notes="", people=[])
             self._emit(
@@ -378,6 +404,8 @@ class Assistant:
                 "refusal",
                 {
                     "user": user_hash,
+                    "tenant": tenant,
+                    "stage": stage,
                     "findings": [self._finding_record(f) for f in findings],
                     "clauses": sorted({c for f in findings for c in f.clauses}),
                 },
@@ -396,7 +424,7 @@ class Assistant:
                 category=standing.level,
                 message=standing.message,
             )
-            return blocked([finding], standing.message, self._cite([finding]))
+            return blocked([finding], standing.message, self._cite([finding]), "enforcement")
 
         # 1. input guards on the request as typed
         request_ctx = GuardContext(
@@ -408,7 +436,7 @@ class Assistant:
         blocking = [f for f in findings if f.blocking]
         if blocking:
             self._record_violation(user_hash, tenant, blocking)
-            return blocked(findings, self.refusal_text(blocking), self._cite(blocking))
+            return blocked(findings, self.refusal_text(blocking), self._cite(blocking), Stage.REQUEST.value)
 
         # 2. personal data -> placeholders, one vault for the whole request
         from assistant.privacy import Vault
@@ -425,7 +453,12 @@ class Assistant:
         passages = self.retrieve(protected_notes or spec.description, k=self.config.retrieved_clauses)
         passage_findings = self._check_passages(feature, passages)
         if any(f.blocking for f in passage_findings):
-            return blocked(passage_findings, self.refusal_text([f for f in passage_findings if f.blocking]), [])
+            return blocked(
+                passage_findings,
+                self.refusal_text([f for f in passage_findings if f.blocking]),
+                [],
+                Stage.PASSAGES.value,
+            )
 
         # 4. prompt -> model -> placeholders restored
         prompt = spec.build_prompt(protected_inputs, passages)
@@ -434,15 +467,24 @@ class Assistant:
             restored = self._generate(
                 chat, prompt.system, prompt.user, vault, spec.max_tokens, prompt.examples
             )
-        except ModelError as exc:
+        except _PlaceholdersChanged as exc:
             finding = Finding(
                 guard="model",
                 clauses=("3.accountability",),
                 verdict=Verdict.BLOCK,
-                category="model_error",
+                category="placeholders_changed",
                 message=f"No draft was produced: {exc}",
             )
-            return blocked([finding], finding.message, [])
+            return blocked([finding], finding.message, [], "model")
+        except ModelError:
+            # An outage or timeout is not the user's doing: no refusal, no violation, just a record.
+            self._emit(
+                self.audit,
+                "model_error",
+                {"user": user_hash, "tenant": tenant, "model": model_name},
+                feature=feature,
+            )
+            raise
         text = spec.shape_output(restored)
         if not text.strip():
             finding = Finding(
@@ -452,7 +494,7 @@ class Assistant:
                 category="empty_output",
                 message="The model returned no usable text. Add more detail to the notes and try again.",
             )
-            return blocked([finding], finding.message, [])
+            return blocked([finding], finding.message, [], "model")
 
         # 5. output guards, with one revision of flagged spans
         draft_ctx = GuardContext(
@@ -469,7 +511,7 @@ class Assistant:
                     text, out_findings = revised, revised_findings
         if any(f.blocking for f in out_findings):
             blocking = [f for f in out_findings if f.blocking]
-            return blocked(out_findings, self.refusal_text(blocking), self._cite(blocking))
+            return blocked(out_findings, self.refusal_text(blocking), self._cite(blocking), Stage.DRAFT.value)
 
         # 6. label -> pending draft -> audit
         label = labels.build_label(
@@ -488,6 +530,8 @@ class Assistant:
             notice=label["notice"],
             model=model_name,
             created_at=created,
+            tenant=tenant,
+            owner=owner,
         )
         self.store.save(result, notes=notes, people=list(vault.people.values()))
         self._emit(
@@ -495,6 +539,7 @@ class Assistant:
             "draft",
             {
                 "user": user_hash,
+                "tenant": tenant,
                 "status": result.status,
                 "findings": [self._finding_record(f) for f in out_findings],
                 "citations": [c.id for c in result.citations],
@@ -577,7 +622,7 @@ class Assistant:
                 + ", ".join(list(vault.placeholders)[:3])
                 + "."
             )
-        raise ModelError(
+        raise _PlaceholdersChanged(
             "the model changed the placeholders that stand for people's names ("
             + "; ".join(problems[:3])
             + "), so the draft was not shipped with a possibly wrong name; try again or use another model"
@@ -627,24 +672,75 @@ class Assistant:
 
     # ------------------------------------------------------------------ a person's decision
 
-    def get(self, draft_id: str) -> Draft:
-        draft, _notes, _people = self.store.load(draft_id, self._clauses)
+    def _load_for(self, draft_id: str, principal: Principal | None) -> tuple[Draft, str, list[str]]:
+        """Load a draft the principal may see; another tenant's (or writer's) draft is "not found"."""
+        draft, notes, people = self.store.load(draft_id, self._clauses)
+        if principal is None:
+            return draft, notes, people
+        visible = draft.tenant == principal.tenant and (
+            principal.has(Role.REVIEWER) or (principal.has(Role.WRITER) and draft.owner == principal.subject)
+        )
+        if not visible:
+            # The same answer as for a missing draft: ids of other tenants reveal nothing.
+            raise NotFoundError(f"no draft with id {draft_id!r}: check the id printed by `rai draft`")
+        return draft, notes, people
+
+    @staticmethod
+    def _check_may_decide(draft: Draft, people: Sequence[str], principal: Principal | None) -> None:
+        """Writers decide their own drafts; reviewers any other draft of the tenant, except one about them."""
+        if principal is None or (draft.owner == principal.subject and principal.has(Role.WRITER)):
+            return
+        if not principal.has(Role.REVIEWER):
+            raise NotFoundError(f"no draft with id {draft.draft_id!r}: check the id printed by `rai draft`")
+        mine = {t.casefold() for t in principal.name.split()}
+        for person in people:
+            tokens = {t.casefold() for t in person.split()}
+            if mine and tokens and tokens <= mine:
+                raise ForbiddenError(
+                    "this draft is about you, so you cannot accept or reject it: ask another reviewer"
+                )
+
+    def get(self, draft_id: str, *, principal: Principal | None = None) -> Draft:
+        """A stored draft; with ``principal``, only one they may see (else :class:`NotFoundError`)."""
+        draft, _notes, _people = self._load_for(draft_id, principal)
         return draft
+
+    def list_drafts(
+        self, *, principal: Principal | None = None, status: str | None = None, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """Newest drafts first, without texts: the principal's tenant, and only their own for a writer."""
+        if principal is None:
+            return self.store.list(status, limit)
+        if principal.has(Role.REVIEWER):
+            return self.store.list(status, limit, tenant=principal.tenant)
+        if not principal.has(Role.WRITER):
+            return []
+        # The store filters by tenant; a writer's own drafts are picked from a wider window.
+        rows = self.store.list(status, max(limit * 10, 500), tenant=principal.tenant)
+        return [r for r in rows if r.get("owner") == principal.subject][:limit]
 
     def accept(
         self,
         draft_id: str,
-        reviewer: str,
+        reviewer: str = "",
         *,
         text: str | None = None,
         override_reason: str = "",
+        principal: Principal | None = None,
     ) -> Draft:
         """A named person accepts a pending draft, optionally with their edit (5.review).
 
         An edit is judged again by the draft guards. Open bias or personal-data findings block
         acceptance unless the reviewer gives a written override reason, which is audited.
+        With ``principal`` the reviewer is the principal (their name, else their key id), and
+        only a draft they may decide can be accepted (:class:`NotFoundError` /
+        :class:`ForbiddenError`). The audit log stores the reviewer as a salted hash.
         """
-        draft, notes, people = self.store.load(draft_id, self._clauses)
+        draft, notes, people = self._load_for(draft_id, principal)
+        self._check_may_decide(draft, people, principal)
+        if principal is not None:
+            reviewer = principal.label
+        reviewer_id = principal.subject if principal is not None else reviewer
         final = draft.text if text is None else _clean_text(text, "edited text", self.config.max_request_chars)
         if not final.strip():
             raise InputError("the edited text is empty: pass the text to accept, or reject the draft")
@@ -679,7 +775,8 @@ class Assistant:
             "decision",
             {
                 "decision": "accepted",
-                "reviewer": reviewer,
+                "reviewer": self._hash(reviewer_id),
+                "tenant": draft.tenant,
                 "edited": edited,
                 "reviewed": True,
                 "override_reason": override_reason,
@@ -691,8 +788,15 @@ class Assistant:
         )
         return draft
 
-    def reject(self, draft_id: str, reviewer: str, reason: str = "") -> Draft:
-        draft, _notes, _people = self.store.load(draft_id, self._clauses)
+    def reject(
+        self, draft_id: str, reviewer: str = "", reason: str = "", *, principal: Principal | None = None
+    ) -> Draft:
+        """A person rejects a pending draft; the same rights as :meth:`accept`."""
+        draft, _notes, people = self._load_for(draft_id, principal)
+        self._check_may_decide(draft, people, principal)
+        if principal is not None:
+            reviewer = principal.label
+        reviewer_id = principal.subject if principal is not None else reviewer
         self._decide_guards(draft, reviewer, [], "", accepting=False)
         if draft.status != "pending_review":
             raise ReviewError(f"draft {draft_id} is {draft.status}; only a pending draft can be rejected")
@@ -704,11 +808,40 @@ class Assistant:
         self._emit(
             self.audit,
             "decision",
-            {"decision": "rejected", "reviewer": reviewer, "reason_given": bool(reason.strip())},
+            {
+                "decision": "rejected",
+                "reviewer": self._hash(reviewer_id),
+                "tenant": draft.tenant,
+                "reason_given": bool(reason.strip()),
+            },
             draft_id=draft_id,
             feature=draft.feature,
         )
         return draft
+
+    def audit_records(
+        self, principal: Principal | None = None, *, since: int = 0, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Audit records from ``since`` on; with ``principal``, only their tenant's, and no free text.
+
+        Records hold no draft texts by design; the one free text a person types into a decision
+        (an override reason) is replaced by whether one was given.
+        """
+        out: list[dict[str, Any]] = []
+        for record in self.audit.records(since=max(since, 0) or None):
+            data = record.get("data") or {}
+            if principal is not None:
+                if data.get("tenant") != principal.tenant:
+                    continue
+                if "override_reason" in data:
+                    data = {k: v for k, v in data.items() if k != "override_reason"} | {
+                        "override_reason_given": bool(data["override_reason"])
+                    }
+                    record = record | {"data": data}
+            out.append(record)
+            if len(out) >= limit:
+                break
+        return out
 
     def _decide_guards(
         self, draft: Draft, reviewer: str, findings: list[Finding], override_reason: str, *, accepting: bool
@@ -734,7 +867,7 @@ class Assistant:
         from assistant.enforcement import Enforcement, EnforcementSettings
 
         settings = plugin_section(self.config, "enforcement", EnforcementSettings)
-        return Enforcement(self.data_dir / "enforcement.sqlite3", settings)
+        return Enforcement(self.database, settings)
 
     def _record_violation(self, user: str, tenant: str, blocking: list[Finding]) -> str:
         """Count a blocked request, escalate (plugins may raise the level) and audit it (5.enforcement)."""

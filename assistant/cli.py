@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from assistant.cli_db import db_app
+from assistant.cli_keys import keys_app
 from assistant.errors import RaiError
 
 if TYPE_CHECKING:
@@ -38,6 +40,8 @@ eval_app = typer.Typer(help="Evaluate the guards and retrieval on labelled files
 app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
+app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -265,15 +269,46 @@ def models() -> None:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1"),
+    host: str = typer.Option("127.0.0.1", help="Address to bind; anything but loopback needs keys or OIDC."),
     port: int = typer.Option(8765),
 ) -> None:
-    """Serve the HTTP API and the drafting page."""
+    """Serve the HTTP API and the drafting page (sign in with an API key or OIDC token)."""
+    import ipaddress
+
     import uvicorn
 
+    from assistant.keys import KeyStore
     from assistant.server import create_app
 
-    uvicorn.run(create_app(_guarded(_assistant)), host=host, port=port, log_level="warning")
+    assistant = _guarded(_assistant)
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and assistant.config.server.oidc is None:
+        keys = _guarded(lambda: [k for k in KeyStore.for_assistant(assistant).list() if k.active])
+        if not keys:
+            _fail(
+                f"refusing to serve on {host}: no API key exists and no [server.oidc] is configured, so "
+                "nobody could sign in. Create a key with `rai keys create --tenant NAME --role admin` or configure OIDC, "
+                "or bind 127.0.0.1"
+            )
+    if host not in assistant.config.server.allowed_hosts and not loopback:
+        err.print(
+            f"[yellow]note:[/] requests must name an allowed host ({', '.join(assistant.config.server.allowed_hosts)}); "
+            "add the server's name to [server] allowed_hosts"
+        )
+    server = assistant.config.server
+    uvicorn.run(
+        create_app(assistant),
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        # Connections beyond what the pool and queue can hold are refused early by uvicorn (503).
+        limit_concurrency=max(64, (server.workers + server.queue) * 4),
+        timeout_keep_alive=5,
+    )
 
 
 # ---------------------------------------------------------------- policy

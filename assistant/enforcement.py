@@ -11,30 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.errors import StorageError
+from assistant.db import Database, requests, violations
 from assistant.types import Finding, Verdict
 
 __all__ = ["Enforcement", "EnforcementSettings", "Standing", "LEVELS"]
 
 LEVELS = ("none", "warning", "temporary_block", "suspension")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS requests (user TEXT, tenant TEXT, ts REAL, shape TEXT);
-CREATE INDEX IF NOT EXISTS requests_user_ts ON requests (user, ts);
-CREATE INDEX IF NOT EXISTS requests_tenant_ts ON requests (tenant, ts);
-CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
-CREATE TABLE IF NOT EXISTS violations (user TEXT, tenant TEXT, ts REAL, clauses TEXT, level TEXT);
-CREATE INDEX IF NOT EXISTS violations_user_ts ON violations (user, ts);
-"""
-
 
 class EnforcementSettings(BaseModel):
     """``[plugins.enforcement]`` in the config."""
@@ -67,31 +57,29 @@ def shape_of(text: str) -> str:
 
 
 class Enforcement:
-    """SQLite-backed counters; one connection per call keeps it safe across processes."""
+    """Counters in the database; every call is its own short transaction, safe across processes."""
 
-    def __init__(self, path: Path, settings: EnforcementSettings | None = None) -> None:
-        self.path = path
+    def __init__(self, database: Database, settings: EnforcementSettings | None = None) -> None:
+        self.database = database
         self.settings = settings or EnforcementSettings()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as conn:
-                conn.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"cannot open the enforcement database at {path}: {exc}") from exc
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
 
     def standing(self, user: str, tenant: str, *, now: float | None = None) -> Standing | None:
         """A current temporary block or suspension, else ``None``."""
         now = time.time() if now is None else now
         s = self.settings
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT level, ts FROM violations WHERE user = ? AND level IN ('temporary_block', 'suspension') "
-                "ORDER BY ts DESC LIMIT 1",
-                (user,),
-            ).fetchone()
+        query = (
+            select(violations.c.level, violations.c.ts)
+            .where(
+                and_(violations.c.user_hash == user, violations.c.level.in_(("temporary_block", "suspension")))
+            )
+            .order_by(violations.c.ts.desc())
+            .limit(1)
+        )
+        try:
+            with self.database.read() as conn:
+                row = conn.execute(query).first()
+        except SQLAlchemyError as exc:
+            raise self.database.error("read the enforcement standing", exc) from exc
         if row is None:
             return None
         level, ts = row
@@ -117,21 +105,27 @@ class Enforcement:
         s = self.settings
         shape = shape_of(text)
         hour = now - 3600
-        with self._connect() as conn:
-            user_count = conn.execute(
-                "SELECT COUNT(*) FROM requests WHERE user = ? AND ts > ?", (user, hour)
-            ).fetchone()[0]
-            tenant_count = (
-                conn.execute("SELECT COUNT(*) FROM requests WHERE tenant = ? AND ts > ?", (tenant, hour)).fetchone()[0]
-                if tenant
-                else 0
-            )
-            same = conn.execute(
-                "SELECT COUNT(*) FROM requests WHERE user = ? AND shape = ? AND ts > ?", (user, shape, hour)
-            ).fetchone()[0]
-            conn.execute("INSERT INTO requests VALUES (?, ?, ?, ?)", (user, tenant, now, shape))
-            # Counters only ever look back one hour; older rows are kept no longer than two.
-            conn.execute("DELETE FROM requests WHERE ts < ?", (now - 7200,))
+        count = select(func.count()).select_from(requests)
+        try:
+            with self.database.begin() as conn:
+                user_count = conn.execute(
+                    count.where(and_(requests.c.user_hash == user, requests.c.ts > hour))
+                ).scalar_one()
+                tenant_count = (
+                    conn.execute(count.where(and_(requests.c.tenant == tenant, requests.c.ts > hour))).scalar_one()
+                    if tenant
+                    else 0
+                )
+                same = conn.execute(
+                    count.where(
+                        and_(requests.c.user_hash == user, requests.c.shape == shape, requests.c.ts > hour)
+                    )
+                ).scalar_one()
+                conn.execute(requests.insert().values(user_hash=user, tenant=tenant, ts=now, shape=shape))
+                # Counters only ever look back one hour; older rows are kept no longer than two.
+                conn.execute(requests.delete().where(requests.c.ts < now - 7200))
+        except SQLAlchemyError as exc:
+            raise self.database.error("count requests", exc) from exc
         findings = []
         if same >= s.near_duplicates_per_hour:
             findings.append(
@@ -165,12 +159,16 @@ class Enforcement:
     def violations(self, user: str, *, now: float | None = None) -> int:
         """How many violations ``user`` has within the enforcement window."""
         now = time.time() if now is None else now
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT COUNT(*) FROM violations WHERE user = ? AND ts > ?",
-                (user, now - self.settings.window_hours * 3600),
-            ).fetchone()
-        return int(row[0])
+        query = (
+            select(func.count())
+            .select_from(violations)
+            .where(and_(violations.c.user_hash == user, violations.c.ts > now - self.settings.window_hours * 3600))
+        )
+        try:
+            with self.database.read() as conn:
+                return int(conn.execute(query).scalar_one())
+        except SQLAlchemyError as exc:
+            raise self.database.error("count violations", exc) from exc
 
     def level_for(self, count: int, plugin_levels: Sequence[str | None] = ()) -> str:
         """The built-in escalation for ``count`` violations, raised by any more severe plugin answer."""
@@ -189,7 +187,9 @@ class Enforcement:
 
     def record_violation(self, user: str, tenant: str, clauses: Sequence[str], level: str) -> None:
         """Store one violation and the escalation level decided for it."""
-        with self._connect() as conn:
-            conn.execute(
-                "INSERT INTO violations VALUES (?, ?, ?, ?, ?)", (user, tenant, time.time(), ",".join(clauses), level)
-            )
+        row = {"user_hash": user, "tenant": tenant, "ts": time.time(), "clauses": ",".join(clauses), "level": level}
+        try:
+            with self.database.begin() as conn:
+                conn.execute(violations.insert().values(**row))
+        except SQLAlchemyError as exc:
+            raise self.database.error("record a violation", exc) from exc

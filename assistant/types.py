@@ -293,6 +293,8 @@ class Draft:
     refusal: str = ""
     reviewer: str = ""
     created_at: str = ""
+    tenant: str = ""  # the writer's tenant, from their credential
+    owner: str = ""  # the subject id of the writer's credential (key id or OIDC sub)
 
     @property
     def blocked(self) -> bool:
@@ -315,4 +317,6 @@ class Draft:
             "refusal": self.refusal,
             "reviewer": self.reviewer,
             "created_at": self.created_at,
+            "tenant": self.tenant,
+            "owner": self.owner,
         }

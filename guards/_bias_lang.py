@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from guards._bias_text import Word, alternation, sentence_of, sentences, words_before
+from guards._bias_text import Word, alternation, clause_end, sentence_of, sentences, words_before
 
 __all__ = [
     "CATEGORIES",
@@ -385,6 +385,14 @@ def _subject_is_person(ws: list[Word], j: int, lang: Language) -> bool:
     return _is_name(ws, j, lang)
 
 
+# Plural nouns for people in general; a word next to one describes a group or a topic.
+_GROUP_PLURALS = frozenset(
+    """personnes gens clients clientes patients patientes salariés employés usagers
+    personas gente clientes pacientes empleados trabajadores usuarios
+    personen menschen kunden kundinnen patienten mitarbeitende beschäftigte""".split()
+)
+
+
 def _about_person(ws: list[Word], i: int, lang: Language, too_only: bool) -> bool:
     """Whether the judgement word ``ws[i]`` is said of a person (see the module docstring)."""
     nxt = _norm(ws[i + 1].text) if i + 1 < len(ws) else ""
@@ -393,6 +401,8 @@ def _about_person(ws: list[Word], i: int, lang: Language, too_only: bool) -> boo
         n = _ends_with(ws, i - 1, lang.too) if i > 0 else 0
         if not n:
             return False
+    if prev in _GROUP_PLURALS or nxt in _GROUP_PLURALS:
+        return False  # "les personnes sourdes", "Kunden mit ...": people in general, a topic
     if nxt in lang.person_nouns or prev in lang.person_nouns:
         return True  # "eine zickige Kollegin", "una jefa mandona"
     if lang.code == "de" and i + 1 < len(ws) and ws[i + 1].text[:1].isupper() and nxt not in lang.markers:
@@ -491,6 +501,10 @@ def find_bias_lang(text: str) -> list[LangHit]:
     return hits
 
 
+# The longest span a fact and its doubt are joined into, in characters.
+_PHRASE_MAX = 160
+
+
 def _couple(text: str, bounds: list[tuple[int, int]], lang: Language, hits: list[LangHit]) -> None:
     """A doubt next to a protected fact (same sentence or the one after) flags both."""
     facts: dict[int, list[tuple[int, int]]] = {}
@@ -509,3 +523,8 @@ def _couple(text: str, bounds: list[tuple[int, int]], lang: Language, hits: list
         if near:
             hits.append(LangHit("protected_characteristic", m.start(), m.end()))
             hits.extend(LangHit("protected_characteristic", a, b) for a, b in near)
+            # in one sentence, the fact and the doubt are one biased phrase: point at all of it
+            for a, b in facts.get(i, []):
+                lo, hi = min(a, m.start()), clause_end(text, max(b, m.end()), s[1])
+                if hi - lo <= _PHRASE_MAX:
+                    hits.append(LangHit("protected_characteristic", lo, hi))

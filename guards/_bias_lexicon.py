@@ -122,7 +122,7 @@ PERSONALITY_NOUNS: tuple[str, ...] = tuple(
     loose_cannon control_freak know-it-all busybody nag complainer whiner whinger downer
     wet_blanket grump curmudgeon hard-ass bully tyrant dictator snowflake crybaby cry-baby mouse
     wallflower space_cadet airhead ditz handful nightmare attention-seeker show-off
-    troublemaker trouble-maker drama_queen people-pleaser people_pleaser princess prima-donna
+    troublemaker trouble-maker drama_queen hot_mess flirt people-pleaser people_pleaser princess prima-donna
     pain pain_in_the_neck pain_in_the_backside moaner whinger grouch gossip busybody slacker
     loner lone_wolf oddball weirdo jobsworth shrinking_violet wallflower bleeding_heart
     soft_touch soft_touch pussycat teddy_bear wimp wuss coward pushover bull_in_a_china_shop
@@ -223,6 +223,14 @@ PERSONALITY_PHRASES: tuple[str, ...] = (
     r"(?:too much|a lot) to handle",
     r"wears? (?:her|his|their) heart on (?:her|his|their) sleeve",
     r"(?:needs|has|have|had) to be (?:more|less) (?:likeable|likable|pleasant|agreeable|approachable)",
+    # character cast as a habit: "always whining", "sulks when", "forever moaning"
+    r"(?:always|constantly|forever|endlessly|perpetually|just|keeps?|kept|tends? to|does nothing but) (?:be )?(?:whin(?:e|es|ing)|whing(?:e|es|eing|ing)|moan(?:s|ing)?|nag(?:s|ging)?|sulk(?:s|ing)?|bitch(?:es|ing)?|grumbl(?:e|es|ing)|gossip(?:s|ing)?|pout(?:s|ing)?|throw(?:s|ing)? (?:a )?tantrums?)",
+    r"(?:^|(?<=[.;:!?\n-]) ?|(?<=\b[Hh]e )|(?<=\b[Ss]he )|(?<=\b[Tt]hey ))(?:[Ss]ulks|[Ww]hines|[Ww]hinges|[Nn]ags|[Pp]outs|[Ss]ulking|[Ww]hining|[Nn]agging)\b",
+    r"(?:has|have|had|with|got) (?:a |an |such a |a real |quite a |a bit of a )?(?:chip on (?:her|his|their) shoulder|attitude problem|short fuse|mean streak|nasty streak|temper)",
+    r"(?:lets?|letting|allows?) (?:\w+ ){0,3}?walk all over (?:him|her|them)|(?:a |such a |bit of a )?(?:doormat|ball-?breaker|ballbuster|ball-buster)",
+    r"(?:flies|fly|flew|flying) off the handle|(?:loses|lost|losing) (?:her|his|their) (?:temper|cool|rag|head)|(?:kicks|kicked|kicking) off (?:at|when|if|about|over)",
+    r"(?:her|his|their) personality (?:grates|is (?:a|the) (?:problem|issue)|rubs (?:people|everyone) up the wrong way)|rubs (?:people|everyone|colleagues|the team) up the wrong way",
+    r"(?:lacks?|lacking|no|zero|without) (?:any )?(?:gravitas|presence|backbone|spine|charisma|personality|warmth|people skills)",
 )
 
 # --------------------------------------------------------------- gender named outright
@@ -261,6 +269,16 @@ GENDERED_PHRASES: tuple[str, ...] = (
     r"\b(?:a woman['’]s touch|feminine touch|female touch|female intuition|women['’]s intuition|boys will be boys|testosterone)\b",
     r"\b(?:a real|such a|quite the|a proper|a true) (?:lady|gentleman)\b",
     r"\b(?:baby|mummy|mommy|mumsy|pregnancy|preggo) brain\b",
+    r"\b(?:better|worse|tougher|softer|stronger|weaker|faster|slower|more|less|as \w+) (?:than|as) (?:most of |any of |all of |some of |half |the rest of |many of )?(?:the )?(?:guys|blokes|lads|men|boys|fellas|girls|ladies|women)\b",
+    r"\b(?:like|as) (?:one of )?the (?:blokes|lads|boys|guys|men|girls|ladies)\b",
+    r"\b(?:typical|such a|what a|a real) (?:woman|man|girl|bloke|female|male)\b",
+    r"\b(?:sales|gym|tech|finance|frat|crypto|finance)[- ]?bros?\b|\blike an? (?:housewife|schoolmarm|schoolmistress|fishwife|little girl|little boy|nagging wife|old woman|old maid|girl|sissy)\b",
+    r"\b(?:mummy['’]s|mommy['’]s|mama['’]s|mamma['’]s) boys?\b|\bdaddy['’]s girls?\b|\b(?:such a|total|proper|very much a|a real|bit of a) (?:dad|mum|mom|mother hen|mumsy)\b",
+    r"\b(?:taking orders from|take orders from|answer(?:ing)? to|report(?:ing)? to|work(?:ing)? (?:for|under)|led by|managed by|bossed around by) an? (?:woman|girl|female|lady|younger woman|young girl)\b",
+    r"\b(?:women|men|girls|guys|ladies|blokes|lads|mums|mothers|dads|females|males|woman|man)(?: (?:on|in|at|like|from|of) (?:the |a |our |this |that )?[\w-]+){0,2} (?:tend to|tends to|always|never|are (?:always|all|so|too|never|just|usually|typically|naturally|like that))\b",
+    r"\b(?:in )?(?:that|the) way (?:women|men|girls|guys|ladies|mums|mothers) (?:\w+ ){0,2}?(?:can be|are|do|get|tend to)\b",
+    r"\b(?:for )?(?:such a|this|that|a) (?:little|tiny|wee) (?:thing|lady|madam|missy)\b(?! (?:like|that|to|about|of)\b)",
+    r"\b(?:because|since|as|coz|cos) (?:he|she|they)(?:['’]s| is| are|['’]re)? (?:an? )?(?:woman|man|girl|female|male|lady|guy)\b",
     r"\b(?:dragon lady|iron lady|ice maiden|tiger mum|tiger mom|soccer mom|helicopter mum)\b",
 )
 
@@ -269,7 +287,7 @@ GENDERED_TRAITS: tuple[str, ...] = tuple(
     """motherly maternal fatherly paternal grandmotherly grandfatherly matronly girly girlish
     boyish manly unmanly womanly unwomanly ladylike unladylike effeminate feminine unfeminine
     masculine butch tomboyish tomboy sissy emasculated hormonal feisty sassy spunky bubbly perky
-    ditzy ditsy bitchy bitch shrewish shrew harpy cougar laddish blokey blokeish mumsy mumsie
+    ditzy ditsy bitchy bitch naggy shrewish shrew harpy cougar laddish blokey blokeish mumsy mumsie
     matronly dolly girlie macho""".split()
 )
 
@@ -287,8 +305,8 @@ AGE_PHRASES: tuple[str, ...] = (
     r"\b(?:close to|nearing|near|approaching|on the verge of|heading (?:into|for|toward|towards)|eyeing|counting down to|coasting (?:into|to|toward|towards)|about to hit|within sight of|looking at) retirement\b",
     r"\b(?:about|ready|due|planning|likely) to retire\b",
     r"\bretirement age\b",
-    r"\b(?:until|till|before|toward|towards|into) (?:his|her|their )?retirement\b(?!-|\s+(?:plans?|savings|accounts?|benefits|funds?|portfolios?|packages?|contributions?))",
-    r"\b(?:his|her|their) (?:upcoming |impending |planned )?retirement\b(?!-|\s+(?:plans?|savings|accounts?|benefits|funds?|portfolios?|packages?|contributions?|party))",
+    r"\b(?:until|till|before|toward|towards|into) (?:his|her|their )?retirement\b(?!-|\s+(?:plans?|savings|accounts?|benefits|funds?|portfolios?|packages?|contributions?|handovers?|dates?|announcements?|send-off|celebrations?))",
+    r"\b(?:his|her|their) (?:upcoming |impending |planned )?retirement\b(?!-|\s+(?:plans?|savings|accounts?|benefits|funds?|portfolios?|packages?|contributions?|party|handovers?|dates?|announcements?|send-off|celebrations?))",
     r"\b(?:should|could|might|may) (?:think about|consider|start) retiring\b",
     r"\b(?:twilight|tail end|end|winding down) of (?:his|her|their) career\b",
     r"\bwinding down (?:his|her|their) career\b",
@@ -356,6 +374,14 @@ AGE_PHRASES: tuple[str, ...] = (
     r"\bold (?:dog|stager|warhorse|fogey|fogy|codger|bag|bat|crone|duck|dear|boy network)s?\b",
     r"\b(?:when|whether|if) (?:he|she|they)(?:['’]s| is| are|['’]re| will be| plans? to be| is planning)? (?:going to |planning to |likely to )?retir(?:e|ing)\b",
     r"\bgoing (?:grey|gray|bald)\b",
+    r"\b(?:since|from) the (?:dark ages|stone age|ark|year dot|beginning of time)\b",
+    r"\b(?:senior|advanced|getting on) in years\b|\b(?:getting|gets) on a bit\b|\bno spring chicken\b|\bover the hill\b|\blong in the tooth\b",
+    r"\b(?:technophob(?:e|ic|ia)|tech-?phob(?:e|ic))\b",
+    r"\b(?:typical|such a|like a|acts like a|behaves like a|proper|real) (?:teenager|teen|toddler|boomer|millennial|pensioner|old (?:man|woman|lady|git|codger))\b",
+    r"\b(?:late|end-of|end of)[- ]career\b(?! (?:change|changers?|switch)\b)",
+    r"\b(?:forty|fifty|sixty|seventy)-?something\b|\bin (?:his|her|their) (?:late |early |mid-?)?(?:forties|fifties|sixties|seventies|40s|50s|60s|70s)\b",
+    r"\b(?:old|older|elderly) (?:guy|man|woman|lady|bloke|fella|chap|girl|geezer|git)\b",
+    r"\b(?:is|['’]s|became|has become|now) an? (?:grand(?:mother|father|ma|pa|dad)|granny|gran|nan|pensioner)\b",
     r"\b(?:young|youthful|fresh|fresher|younger) (?:face|faces|crowd|vibe|image)\b",
     r"\byoung,? (?:dynamic|energetic|vibrant|fresh|hungry|ambitious) (?:team|crowd|hires?|people|staff|blood|talent)\b",
     r"\b(?:young|younger) (?:and (?:energetic|hungry|fresh|dynamic|eager|cheap|green|malleable)|blood|legs|gun|guns|buck|bucks|thing|things)\b",
@@ -371,7 +397,7 @@ ORIGIN_TRAITS: tuple[str, ...] = tuple(
 AGE_TRAITS: tuple[str, ...] = tuple(
     w.replace("_", " ")
     for w in """old-fashioned old-school old_school elderly doddery doddering decrepit senile geriatric
-    past-it menopausal post-menopausal ageing aging wrinkly grey-haired gray-haired youthful
+    past-it ancient menopausal post-menopausal ageing aging wrinkly grey-haired gray-haired youthful
     juvenile childish immature babyish past_it""".split()
 )
 
@@ -380,7 +406,7 @@ AGE_NOUNS: tuple[str, ...] = tuple(
     w.replace("_", " ")
     for w in """fuddy-duddy stick-in-the-mud old_fogey fogey fogy codger crone hag pensioner OAP
     granny grandma grandpa grandad granddad gramps old-timer dinosaur relic fossil boomer
-    luddite technophobe oldie golden_oldie silver_surfer greybeard graybeard child kid
+    luddite oldie golden_oldie silver_surfer greybeard graybeard child kid
     teenager teen toddler schoolgirl schoolboy youngster whippersnapper""".split()
 )
 
@@ -400,7 +426,8 @@ APPEARANCE_ADJ_IS: tuple[str, ...] = tuple(
     well-groomed well-dressed stylish fashionable glamorous photogenic buff ripped immaculate
     dapper chic svelte slovenly unwashed bedraggled haggard gaunt pasty grubby shabby
     overdressed underdressed frumpish mannish well-built muscly muscular flabby paunchy
-    pot-bellied balding bald leggy busty buxom hunky bombshell model-like""".split()
+    pot-bellied balding bald leggy busty buxom hunky bombshell model-like well-endowed curvaceous
+    voluptuous shapely statuesque glam glammed-up lanky gangly weedy puny portly rotund tubby""".split()
 )
 # After "looks" a wider set is about appearance ("she always looks polished").
 APPEARANCE_ADJ_LOOKS: tuple[str, ...] = APPEARANCE_ADJ_IS + tuple(
@@ -446,12 +473,14 @@ APPEARANCE_JUDGEMENTS: tuple[str, ...] = (
     r"messy",
     r"untidy",
     r"sloppy",
-    r"too (?:much|short|tight|revealing|casual|loud|bright|long)",
+    r"too (?:much|short|tight|revealing|casual|loud|bright|long|small|big|baggy|large)|sizes? too",
     r"(?:tone|cover|cut|shave|take|tidy|smarten) (?:it |them |that |those )?(?:down|up|off|out)",
     r"(?:make|makes|made|making) (?:\w+ ){0,3}uncomfortable",
     r"(?:not|isn['’]t) (?:a good|the right|a great) look",
     r"creased|crumpled|stained|dirty|shabby|tatty|tacky|trashy|garish|flashy|revealing|low-cut|provocative",
     r"(?:too|very|a bit|rather|quite) (?:casual|informal|dated|old-fashioned|frumpy|mumsy|loud|bright|wild|big|bushy|long|much)",
+    r"rolled out of bed|dragged through a hedge|(?:look|looks|looked|looking) like (?:a mess|a slob|a tramp|a student|a bag lady|a dog['’]s dinner)",
+    r"draws? (?:\w+ )?attention|(?:stands?|sticks?) out (?:too much|a mile|like a sore thumb)",
     r"unflattering|greasy|unkempt|smelly|over the top|OTT|attention-grabbing|a bit much|not (?:appropriate|suitable|professional|smart)",
     r"needs? (?:a |to )(?:trim|cut|shave|tidy|smarten|sort|iron|wash|clean)",
     r"(?:could|should|might) (?:lose|tone down|rethink|reconsider|cover|smarten|tidy|cut|trim|shave)",
@@ -488,7 +517,14 @@ GROUPS: tuple[str, ...] = tuple(
     Aboriginal Muslim Muslims Islamic Jewish Jews Jew Christian Christians Catholic Catholics
     Evangelical Mormon Mormons Hindu Hindus Sikh Sikhs Buddhist Buddhists Amish Orthodox
     immigrant immigrants foreign foreigners foreign-born Southern Southerners Northern Eastern
-    Western European Europeans Slavic Scandinavian Nordic Balkan Roma gypsy gypsies""".split()
+    Western European Europeans Slavic Scandinavian Nordic Balkan Roma gypsy gypsies Aussie Aussies
+    Kiwi Kiwis Brit Brits Yank Yanks Scot Scots Scottish Welsh English American Americans Canadian
+    Spanish Spaniards Portuguese Dutch Swedish Norwegian Danish Finnish Romanian Romanians
+    Bulgarian Albanian Albanians Serbian Croatian Hungarian Czech Slovak Lithuanian Latvian
+    Estonian Afghan Afghans Nepali Nepalese Sri-Lankan Tamil Punjabi Gujarati Bengali Moroccan
+    Algerian Tunisian Sudanese Eritrean Congolese Cameroonian Zimbabwean South-African Ugandan
+    Tanzanian Peruvian Venezuelan Chilean Argentinian Argentine Ecuadorian Bolivian Guatemalan
+    Salvadoran Honduran Nicaraguan Indonesian Malaysian Singaporean Taiwanese Cantonese""".split()
 )
 
 # Judgements that, in a sentence that also names a protected characteristic, complete it.
@@ -570,6 +606,17 @@ JUDGEMENT_PHRASES: tuple[str, ...] = (
     r"(?:[Gg]iven|[Bb]ecause of|[Dd]ue to|[Cc]onsidering) (?:that|this|her|his|their)",
     r"(?:prefer|prefers|want|wants|need|needs|expect|expects) (?:someone|somebody|a person|people) (?:more )?(?:local|British|English|American|German|French|Spanish|native|from here|like them|like us)",
     r"(?:a lot|too much|enough) on (?:his|her|their) plate",
+    r"(?:not|n['’]t|don['’]t|rather not|wouldn['’]t|shouldn['’]t|let['’]s not) (?:\w+ ){0,2}?(?:load|burden|saddle|overload|stretch|lumber|pile) (?:him|her|them)",
+    r"keep an eye on (?:him|her|them)|(?:watch|monitor) (?:him|her|them) (?:closely|carefully)",
+    r"(?:not|isn['’]t|wouldn['’]t be|won['’]t be|never) (?:really |quite |exactly |probably )?(?:for (?:him|her|them)|(?:his|her|their) (?:thing|scene|forte|world))\b",
+    r"(?:puts?|putting) (?:\w+ ){1,4}?off\b",
+    r"(?:might|may|would|will|won['’]t|wouldn['’]t|doesn['’]t|didn['’]t|not) (?:not )?(?:land|go down|sit|play) (?:well|badly|right|great)",
+    r"(?:won['’]t|wouldn['’]t|don['’]t|doesn['’]t|didn['’]t|might not|may not|never) (?:really |quite )?(?:take to|warm to|accept|trust|respect|open up to|get used to)",
+    r"(?:find|finds|found|finding) (?:it |that |this |him |her |them )?(?:a bit |quite |very |really )?(?:odd|strange|weird|off-putting|uncomfortable|awkward|unsettling|distracting|alienating|intimidating|jarring)",
+    r"(?:not|isn['’]t|hasn['’]t been|never been|wasn['’]t) (?:quite |really |exactly )?the same\b",
+    r"can['’]t come soon enough|(?:limits|limited|limiting) (?:him|her|them)\b",
+    r"(?:head|mind|heart)(?:['’]s| is| isn['’]t| is not| won['’]t be| wouldn['’]t be)? (?:not |really |fully |totally |completely )?(?:in the game|in it|on the job|on work|elsewhere)",
+    r"(?:not|isn['’]t|wasn['’]t) (?:really |fully |100% )?(?:thinking about|focused on|interested in|committed to) (?:work|the job|the role|her career|his career|the team)",
 )
 
 # Wording that names a protected characteristic without judging it ("the baby comes in June",
@@ -581,16 +628,18 @@ LOOSE_TRIGGERS: dict[str, tuple[str, ...]] = {
         r"(?:the |a |her |his |their |new |two |three |young |small |little )?(?:babies|baby|twins|triplets|newborn|toddlers?|little ones?|young ones|kids|children)",
         r"nursery|daycare|childcare|child care|school (?:run|pick-?ups?|holidays|gates)|half-term|pick-?ups",
         r"maternity|paternity|parental leave|pregnan\w*|expecting|IVF|fertility|due date|morning sickness|the bump",
-        r"wedding|honeymoon|(?:newly |just )?(?:engaged|married)|newlyweds?|(?:her|his|their) (?:new )?(?:husband|wife|fianc[eé]e?)",
+        r"wedding|honeymoon|(?:newly |just |recently )?(?:engaged|married)|newlyweds?|(?:her|his|their) (?:new )?(?:husband|wife|fianc[eé]e?)",
         r"(?:his|her|their) (?:mum|mother|dad|father|parents?|husband|wife|son|daughter|child|kid|partner|gran|nan)['’]s (?:illness|health|cancer|dementia|condition|care|treatment|surgery|death|funeral|stroke)",
+        r"(?:his|her|their) (?:foreign|ethnic|unusual|exotic|difficult|[a-z]+(?:ic|ian|ese|ish|i)) (?:name|surname)",
+        r"divorc\w*|separation|bereave\w*|widow\w*|(?:his|her|their) (?:ex|ex-husband|ex-wife)|(?:a lot|so much|too much|plenty) going on at home|(?:her|his|their) (?:family|home|domestic|personal) (?:situation|circumstances|life|commitments|issues)|at home with the kids|(?:the|her|his) (?:school|nursery) run",
         r"carer|caring for|looks? after (?:his|her|their) (?:mum|mother|dad|father|parents|gran)|(?:elderly|ageing|aging|sick|ill) (?:mum|mother|dad|father|parents?)",
         # health and disability
         r"chemo(?:therapy)?|cancer|tumou?r|long covid|therapy|therapist|counsell?ing|antidepressants|medication|meds",
         r"burn-?out|breakdown|stress leave|anxiety|panic attacks?|depress\w*|bipolar|epilep\w*|seizures?|autis\w*|ADHD|dyslex\w*|(?:on )?the spectrum|neurodiverg\w*|neurodivers\w*",
-        r"hearing aids?|deaf(?:ness)?|blind(?:ness)?|wheelchair|crutches|walking stick|(?:a |his |her )limp|stammer\w*|stutter\w*",
+        r"hearing aids?|deaf(?:ness)?|blind(?:ness)?|wheelchair|crutches|walking stick|(?:a|his|her|their) cane|(?:a |his |her )limp|stammer\w*|stutter\w*",
         r"diabet\w*|Crohn['’]s|arthritis|migraines?|(?:ill|poor) health|health (?:issues|problems|scare|condition)|off sick|sickness|sick (?:leave|days)|disabilit\w*|disabled|miscarriages?|menopaus\w*",
         # religion
-        r"Ramadan|Eid|Diwali|Passover|Sabbath|Shabbat|(?-i:Lent)|Yom Kippur|Rosh Hashanah|Hanukkah|Friday prayers|prayers?|praying|prays",
+        r"hijabis?|Ramadan|Eid|Diwali|Passover|Sabbath|Shabbat|(?-i:Lent)|Yom Kippur|Rosh Hashanah|Hanukkah|Friday prayers|prayers?|praying|prays",
         r"mosque|church|synagogue|temple|gurdwara|hijab|headscarf|veil|turban|kippah|yarmulke|burqa|niqab|kosher|halal|fasting|religio\w*|devout|(?:his|her|their) faith",
         r"Muslims?|Christians?|Jewish|Jews?|Hindus?|Sikhs?|Buddhists?|Catholics?|Mormons?|Evangelicals?",
         # origin, ethnicity, language
@@ -608,6 +657,9 @@ LOOSE_TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "gendered_language": (
         r"(?:as |being )?an? (?:woman|girl|lady|female)|women|girls|ladies|(?:a )?man['’]s world|female",
+    ),
+    "appearance": (
+        r"tattoos?|tatts|piercings?|nose ring|dreadlocks|dreads|(?:his|her|their) (?:hair|beard|weight|size|figure|teeth|skin|clothes|outfits?|look)",
     ),
 }
 
@@ -628,14 +680,14 @@ _add(
     "diabetes|diabetic|cancer|chemo|chemotherapy|radiation therapy|tumor|tumour|ADHD|ADD|autism|"
     "autistic|asperger's|aspergers|on the spectrum|dyslexia|dyslexic|dyspraxia|epilepsy|epileptic|"
     "seizures|seizure disorder|migraines|depression|clinical depression|depressed|anxiety disorder|"
-    "anxiety attacks|panic attacks|panic disorder|bipolar|bipolar disorder|schizophrenia|"
+    "anxiety attacks|anxiety issues|anxiety problems|social anxiety|panic attacks|panic disorder|bipolar|bipolar disorder|schizophrenia|"
     "schizophrenic|PTSD|OCD|eating disorder|anorexia|anorexic|bulimia|bulimic|HIV|HIV-positive|"
     "AIDS|multiple sclerosis|MS diagnosis|parkinson's|alzheimer's|dementia|arthritis|asthma|"
     "heart condition|heart attack|heart surgery|stroke|surgery|illness|chronic illness|"
     "chronic pain|chronic fatigue|fibromyalgia|lupus|crohn's|IBS|celiac disease|long covid|"
     "mental health|mental illness|mental-health issues|mental breakdown|nervous breakdown|"
     "breakdown|therapy|therapist|psychiatrist|counseling|counselling|rehab|addiction|"
-    "alcoholism|alcoholic|recovering alcoholic|sobriety|sober|medical condition|health condition|"
+    "alcoholism|alcoholic|recovering alcoholic|addict|recovering addict|former addict|ex-addict|sobriety|sober|medical condition|health condition|"
     "health issues|health problems|health scare|diagnosis|diagnosed|medical leave|sick leave|"
     "disability leave|stress leave|sick days|insomnia|sleep apnea|obesity|infertility|"
     "miscarriage|cancer treatment|treatment|condition|neurodivergent|neurodiverse|tourette's|"
@@ -674,7 +726,7 @@ _add(
     "religion",
     "religion|religious|faith|beliefs|prayer|prayers|prays|praying|pray|church|mosque|"
     "synagogue|temple|ramadan|fasting|fasts|sabbath|shabbat|kosher|halal|hijab|headscarf|"
-    "head scarf|turban|yarmulke|kippah|niqab|burqa|muslim|christian|catholic|jewish|jew|hindu|"
+    "head scarf|hijabi|turban|yarmulke|kippah|niqab|burqa|muslim|christian|catholic|jewish|jew|hindu|"
     "sikh|buddhist|mormon|evangelical|atheist|born-again|bible|quran|koran|torah|eid|diwali|"
     "lent|passover|yom kippur|rosh hashanah|holy day|holy days",
 )

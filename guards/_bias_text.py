@@ -23,6 +23,7 @@ __all__ = [
     "THING_SUBJECTS",
     "Word",
     "alternation",
+    "clause_end",
     "clause_subject_is_person",
     "is_person_subject",
     "looks_like_verb",
@@ -389,7 +390,9 @@ def _clause_start(ws: list[Word], people: frozenset[str]) -> bool | None:
     for i, w in enumerate(ws):
         if w.text in {",", ":", ";", "—", "–"} or w.lower in {"but", "and"}:
             # a new clause may start here; only if a subject follows it
-            if i + 1 < len(ws) and ws[i + 1].lower in PRONOUN_SUBJECTS:
+            if i + 1 < len(ws) and (
+                ws[i + 1].lower in PRONOUN_SUBJECTS or _CONTRACTED.match(ws[i + 1].lower)
+            ):
                 start = i + 1
     for w in ws[start:]:
         if w.text in {",", "-"} or w.text in _CLAUSE_MARKS:
@@ -529,3 +532,15 @@ def person_predicate_before(
     if _CONTRACTED.match(ws[j].lower):
         return True  # "he's become", "she's been"
     return is_person_subject(ws[j], people)
+
+
+def clause_end(text: str, end: int, limit: int) -> int:
+    """``end`` moved to the end of its clause (before ",", ";", a dash or the sentence end) when
+    that is near, so that a phrase is not cut mid-way ("unlikely to adapt to the new scanners")."""
+    m = _CLAUSE_END.search(text, end, limit)
+    stop = m.start() if m else limit
+    stop = len(text[end:stop].rstrip()) + end
+    return stop if stop - end <= 60 else end
+
+
+_CLAUSE_END = re.compile(r"[,;:!?()\n]|[.](?!\d)|\s[-–—]\s")

@@ -23,6 +23,14 @@ Words are judged by the shape of the sentence around them, not by a list of sent
 * a protected characteristic that is only mentioned ("Ramadan", "the twins", "the accent")
   counts when a doubt about the person sits in the same or a neighbouring sentence ("is he
   really going to manage the early opens?");
+* a judgement of character in the same sentence completes a characteristic too ("he's from
+  Lagos and the team finds his manner a bit much"); in one sentence the characteristic and the
+  doubt are one biased phrase, and the span covers both ("with Ramadan coming up, is he really
+  going to manage the early opens");
+* a person labelled or graded by a characteristic ("the deaf guy", "very Catholic",
+  "hijab-wearing"), gender used as a yardstick or a generalisation ("better than most of the
+  guys", "the women on the team tend to"), and a bare note with no article or subject
+  ("Total airhead.") count as well;
 * Spanish, French and German work the same way, from ``guards/data/bias/*.toml``
   (``guards._bias_lang``): copulas, gender agreement and declension, prepositional phrases.
 
@@ -51,6 +59,7 @@ from guards._bias_text import (
     PERSON_NOUNS,
     Word,
     alternation,
+    clause_end,
     is_person_subject,
     looks_like_verb,
     next_word,
@@ -192,11 +201,11 @@ def _rx() -> dict[str, _Lazy]:
         ),
         "looks_adj": _Lazy(rf"(?<![\w-])(?:{alternation(lex.APPEARANCE_ADJ_IS)})(?![\w-])", re.IGNORECASE),
         "looks_poss": _Lazy(
-            rf"\b{poss}\s+(?:[a-z]+\s+)?(?:{alternation(w for w in lex.APPEARANCE_POSSESSED if w != 'looks')})\b(?!\s+of\b)"
+            rf"\b{poss}\s+(?:[a-z]+\s+)?(?:{alternation(w for w in lex.APPEARANCE_POSSESSED if w != 'looks')})\b(?!\s+of\b)(?!-)"
             rf"|\b{poss}\s+looks\b(?!\s+(?:at|into|like|for|over|after|to|as)\b)"
         ),
         "weight": _Lazy(
-            r"\b(?:lose|lost|losing|loses|shed|drop|gain|gained|gaining|put on|watch|watching)\s+(?:(?:some|a little|a bit of|a few|the|his|her|their|extra)\s+)*(?:weight|pounds|lbs|kilos|inches)\b"
+            r"\b(?:lose|lost|losing|loses|shed|drop|gain|gained|gaining|put on|puts on|putting on|watch|watching)\s+(?:(?:some|a little|a bit of|a few|the|his|her|their|extra|a lot of|lots of|loads of|a fair bit of|so much|a bit|a lot)\s+)*(?:weight|pounds|lbs|kilos|inches)\b"
             r"(?!\s+(?:on|off|of|from|in)\s+(?:the|our|its|this|that|each)\b)",
             re.IGNORECASE,
         ),
@@ -215,11 +224,18 @@ def _rx() -> dict[str, _Lazy]:
             r"\b(?:easy on the eyes?|eye candy|pretty face|nice to look at|looks the part|(?:should|needs? to|could|try to|must) smile more"
             r"|let (?:himself|herself|themselves) go|a face for radio|body odou?r|(?:hit|go to) the gym|beer belly|muffin top"
             r"|look(?:s|ed)? the part|(?:carrying|carries) (?:a few |some |a bit of )?(?:extra )?(?:weight|pounds|kilos|timber)"
-            r"|on the (?:heavy|large|big|chunky|plump|short|small|skinny|thin) side|big-boned|vertically challenged"
+            r"|on the (?:heavy|heavier|large|larger|big|bigger|chunky|chunkier|plump|plumper|curvy|curvier|round|rounder|short|shorter|small|smaller|skinny|skinnier|thin|thinner|stocky|portly) side|big-boned|vertically challenged"
+            r"|built like an? (?:[\w-]+ ){0,2}?(?:house|tank|truck|wardrobe|barn|bear|ox|rake|stick|twig|whippet|brick \w+|fridge|linebacker|rugby player|supermodel)"
+            r"|(?:big|frizzy|wild|crazy|messy|greasy|unwashed|bright (?:pink|blue|green|purple|red)|pink|blue|green|purple) hair|(?:is|['’]s|looks?) (?:absolutely |totally |properly )?(?:ripped|jacked|buff|hench|shredded)"
             r"|scowls?|scowling|well[- ]presented|poorly[- ]presented|presents (?:herself |himself |themselves )?(?:well|badly|poorly|nicely|professionally|scruffily)"
             r"|(?:his|her|their) (?:look|fashion sense|dress sense|grooming|personal hygiene|hygiene|complexion|skin)"
             r"|looks? like an? (?:[\w-]+ )?(?:manager|leader|director|partner|lawyer|doctor|engineer|boss|executive|professional|teacher|nurse|student|teenager|kid|child|schoolgirl|schoolboy|model|granny|grandma)"
-            r"|(?:a |real |bit of a )looker|(?:cover|hide|remove|take out|lose|ditch) (?:up )?(?:his|her|their|those|the|that) (?:tattoos?|piercings?|nose ring|earrings?|beard))\b",
+            r"|(?:should|needs? to|could|must|ought to|might want to|has to) (?:shave|get a haircut|cut (?:his|her|their) hair|dye (?:his|her|their) hair|grow (?:his|her|their) hair|wear (?:some |more |less )?(?:make-?up|heels|a skirt|a bra))"
+            r"|(?:turns?|turned|turning|rocks?|rocked|rocking|shows?|showed|showing|comes?|came|coming) (?:up|in) (?:to (?:work|the office|meetings|site) )?(?:in|wearing) (?:\w+ ){0,2}?(?:tracksuits?|trackies|track pants|joggers|sweatpants|flip-flops|trainers|sneakers|hoodies?|shorts|leggings|pyjamas|pajamas|slippers|crocs|vests?|crop tops?)"
+            r"|(?:dolled|tarted|glammed|done|dressed) up(?: to the nines)?|dressed to (?:the nines|kill)"
+            r"|(?:always|usually|often|constantly|forever) (?:in|wearing) (?:heels|stilettos|a skirt|skirts|a dress|dresses|miniskirts?|tracksuits?|trainers|hoodies?|shorts|leggings|low-cut \w+)"
+            r"|rolled out of bed|dragged through a hedge(?: backwards)?|(?:makes?|made|making) (?:him|her|them) look (?:\w+ )?(?:scruffy|old|older|young|younger|tired|messy|sloppy|unprofessional|fat|heavy|big|frumpy|dated|unkempt|like \w+)"
+            r"|(?:a |real |bit of a )looker|(?:cover|hide|remove|take out|lose|ditch)(?: [\w ]{0,25}? and)? (?:up )?(?:his|her|their|those|the|that) (?:tattoos?|piercings?|nose (?:ring|stud)|septum(?: ring| piercing)?|lip ring|eyebrow ring|studs?|earrings?|beard|dreadlocks|dreads|blue hair|pink hair))\b",
             re.IGNORECASE,
         ),
         "diversity_hire": _Lazy(
@@ -235,6 +251,7 @@ def _rx() -> dict[str, _Lazy]:
         ),
         "native": _Lazy(
             r"\b(?:non-?native|native)\s+(?:English\s+)?speakers?\b"
+            r"|\bEnglish\s+(?:is|being)\s+(?:his|her|their)\s+(?:second|third|fourth|other)\s+language\b"
             r"|\bEnglish\s+(?:is\s+not|isn['’]t|is\s+not\s+(?:his|her|their))\s+(?:(?:his|her|their)\s+)?(?:first\s+language|native(?:\s+language|\s+tongue)?|mother\s+tongue)"
             r"|\b(?:broken|heavily accented|limited) English\b|\bnot a native\b|\bforeign[- ]sounding\b|\bwhere (?:he|she|they)(?:['’]s| is| are| comes?) from\b",
             re.IGNORECASE,
@@ -249,6 +266,7 @@ def _rx() -> dict[str, _Lazy]:
             rf"|\b(?:[Bb]eing|[Aa]s an?)\s+(?:{groups})\b"
             rf"|\b(?:because|since)\s+(?:he|she|they)(?:['’]s| is| are)\s+(?:{groups})\b"
             rf"|\b(?:{groups})\s+(?:work ethic|mentality|temper|temperament|time)\b"
+            rf"|\b(?:{groups})\b,? (?:so|and so|which means|hence|therefore) (?:naturally|obviously|of course|automatically|inevitably)\b"
             r"|\b(?:his|her|their) (?:race|ethnicity|ethnic background|cultural background|national origin|nationality|religion|caste|skin colou?r)\b"
         ),
         "frame": _Lazy(
@@ -263,7 +281,7 @@ def _rx() -> dict[str, _Lazy]:
         # -- broader, structural patterns
         "age_trait": _Lazy(rf"(?<![\w-])(?:{alternation(lex.AGE_TRAITS)})(?![\w-])", re.IGNORECASE),
         "age_number": _Lazy(
-            r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][\w-]+)(?:['’]s|['’]re| is| are| was| were| turns| turned| will be| just turned)"
+            r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z][\w-]*)(?:['’]s|['’]re| is| are| was| were| turns| turned| will be| just turned)"
             r"\s+(?:nearly |almost |over |about |around |only |just |already |now |pushing |well over |past )?[2-8]\d\b"
             r"(?!\s*(?:%|percent|per|points?|pts|hours?|days?|weeks?|months?|minutes|mins|units|tickets|calls|cases|items|[kKmM]\b|[.,]\d))"
             r"|\b(?:[Aa]t|[Aa]ged) [2-8]\d\b(?=\s*(?:,|I\b|[Hh]e\b|[Ss]he\b|[Tt]hey\b|[A-Z][a-z]+\b|and\b|it\b|there\b))"
@@ -288,7 +306,8 @@ def _rx() -> dict[str, _Lazy]:
         ),
         "smile": _Lazy(
             r"\b(?:doesn['’]t|does not|didn['’]t|never|rarely|should|needs? to|could|must|try to|might) smile (?:more|enough|much|often)\b"
-            r"|\b(?:grumpy|sour|miserable|angry|stern|scowling|sulky|resting \w+) face\b",
+            r"|\b(?:grumpy|sour|miserable|angry|stern|scowling|sulky|resting \w+|resting) face\b"
+            r"|\b(?:a |such a |real |total |bit of a )(?:knockout|stunner|babe|bombshell|hottie|dish|eyeful)\b|\bas blondes go\b|\b(?:dumb|typical) blonde\b|\bblonde moments?\b",
             re.IGNORECASE,
         ),
         "skin": _Lazy(
@@ -318,10 +337,12 @@ def _rx() -> dict[str, _Lazy]:
             r"\b[Ww]ith (?:(?:two|three|four|five|\d|young|small|little|the|her|his|their|a|new|twin|baby)\s+){0,2}(?:kids|children|little ones|young ones|toddlers?|babies|baby|newborn|twins|family|young family|child|kid)"
             r"(?: at home| to (?:look after|care for|pick up|feed|raise)| arriving| on the way| coming| due| in (?:daycare|nursery|school))\b"
             r"|\b(?:the|a|her|his|their|another) (?:new )?(?:baby|twins|little one|newborn)(?:'s)? (?:comes|arrives|arriving|is born|are born|is due|are due|on the way|coming|due)\b"
+            r"|\b(?:he|she|they)(?:['’]ll| will| might| may| could|['’]s| is|['’]re| are|['’]d| would) (?:probably |soon |surely |definitely |no doubt )?(?:be )?(?:thinking (?:about|of)|planning(?: on)?|wanting|want|trying for|keen on) (?:having |to have |starting |a |another )?(?:kids|a baby|babies|children|a family|another (?:baby|child|one))\b"
             r"|\b(?:starting|start|to start|planning) a family\b|\b(?:family|childcare|caring) (?:commitments|responsibilities|obligations|duties)\b"
         ),
         "culture_fit": _Lazy(
             r"\b(?:culture|cultural)[- ]fit\b"
+            r"|\b(?:doesn['’]t|does not|won['’]t|wouldn['’]t|didn['’]t|not|never) (?:really |quite )?(?:fit|fit in with|match|suit|gel with|mesh with) (?:our|the|this) (?:team |company |office |firm['’]s |house )?(?:culture|vibe|ethos|way of doing things)\b"
             r"|\b(?:not|n['’]t|never|hardly|doubt)\b[^.;!?]{0,30}?\b(?:natural|cultural|culture) fit\b"
             r"|\b(?:won['’]t|wouldn['’]t|doesn['’]t|does not|didn['’]t|don['’]t|never|not|hard to|struggles? to) (?:really |quite )?fit in\b(?! (?:the|a|an|our|his|her|their|\d)\b)",
             re.IGNORECASE,
@@ -329,9 +350,9 @@ def _rx() -> dict[str, _Lazy]:
         "origin": _Lazy(
             r"\b(?:culture|country|place|part of the world|background|family|people|community|region|world) (?:that )?(?:he|she|they)(?:['’]s| is| are|['’]re| was| were)? (?:originally )?(?:from|comes from|come from|came from|grew up in)\b"
             r"|\b(?:where|what country) (?:he|she|they)(?:['’]s| is| are|['’]re)? (?:originally )?(?:from|comes from|come from|came from)\b"
-            r"|\b(?:[Hh]is|[Hh]er|[Tt]heir) (?:cultural |ethnic |family |religious )?(?:background|roots|origins?|upbringing|culture|accent)\b(?!\s+(?:in|as|on|with|of|at|from|is in|was in)\b)(?!-)"
+            r"|\b(?:[Hh]is|[Hh]er|[Tt]heir) (?:cultural |ethnic |family |religious |working[- ]class |class |immigrant |migrant |foreign |rural |humble |council[- ]estate |poor |modest |Muslim |Jewish |Catholic |Hindu |Sikh )?(?:background|roots|origins?|upbringing|culture|accent)\b(?!\s+(?:in|as|on|with|of|at|from|is in|was in)\b)(?!-)"
             r"|\b(?:it['’]s |a |just |probably )?(?:a )?cultur(?:e|al) thing\b|\bnot (?:really |quite )?one of us\b"
-            r"|\b(?:[Hh]is|[Hh]er|[Tt]heir) English (?:is|was|isn['’]t) (?:a bit |quite |very |pretty |still )?(?:broken|poor|bad|weak|limited|patchy|heavily accented|hard to follow)\b"
+            r"|\b(?:[Hh]is|[Hh]er|[Tt]heir) English (?:is|was|isn['’]t) (?:a bit |quite |very |pretty |still |really )?(?:broken|poor|bad|weak|limited|patchy|heavily accented|hard to follow|shaky|ropey|ropy|not (?:great|good|very good|the best|up to scratch|there))\b"
         ),
         "coded": _Lazy(
             r"\b(?:surprisingly|remarkably|unexpectedly|refreshingly|incredibly) (?:articulate|well-spoken|well spoken|eloquent|polished|bright|clean-cut)\b"
@@ -352,14 +373,24 @@ def _rx() -> dict[str, _Lazy]:
             r"|\b(?:quiet|shy|reserved|good with numbers|good at maths|hard-?working|loud|lazy|emotional|aggressive|passionate|fiery|polite|obedient|submissive|punctual|disciplined|cheap|tight with money),? (?:as you(?:['’]d| would) expect|as expected|like (?:all|most) of them|like the rest of them|as they all are|as they tend to be|as they usually are|typical of (?:his|her|their) (?:people|kind|culture|background))"
             r"|\b(?:every|all the|all|each|another) (?:Jewish|Muslim|Hindu|Christian|religious|Sikh|Orthodox|Islamic|Catholic) (?:holiday|festival|holy day|feast|observance)s?\b"
             r"|\b(?:are|aren['’]t|is|isn['’]t|won['’]t be|wouldn['’]t be|not be|feel|felt|be) (?:\w+ )?comfortable (?:with|around) (?:her|him|them|someone like)\b"
-            r"|\bthe way (?:he|she|they) (?:speaks?|talks?|sounds?|pronounces)\b",
+            r"|\bthe way (?:he|she|they) (?:speaks?|talks?|sounds?|pronounces)\b"
+            r"|\b(?:deaf|blind|disabled|autistic|dyslexic|gay|lesbian|trans|Muslim|Jewish|Hindu|Sikh|Black|Asian|foreign|immigrant|wheelchair|pregnant) (?:guy|girl|woman|man|lad|bloke|lady|one|fella|chap|kid)\b"
+            rf"|\b(?:very|quite|really|so|too|a bit|super|extremely|rather|terribly) (?:religious|devout|churchy|pious|gay|ethnic|(?-i:{groups}))\b(?![\w-])"
+            r"|\b(?:hijab|headscarf|turban|burqa|niqab|veil|kippah|yarmulke|skullcap)-wearing\b"
+            r"|\b(?:shame|pity|too bad|a pity|a shame) about (?:the|his|her|their) (?:\w+ )?(?:wheelchair|accent|stammer|stutter|age|weight|kids|baby|religion|hijab|headscarf|health|condition|disability|limp|hearing|eyesight|looks|face|English|background)\b"
+            r"|\b(?:churchy|God-botherer|god-bothering|Bible-?basher|Bible-?bashing|holy roller|happy-clappy)\b"
+            r"|\bnot (?:really |quite |exactly )?(?:our|the) (?:usual|normal|typical|regular) (?:type|sort|kind|profile|demographic)\b|\b(?:his|her|their) sort (?:don['’]t|doesn['’]t|never|always|are|tend)\b"
+            r"|\b(?:did|has done|had done|done|doing|served|serving) (?:some |hard )?time\b(?! (?:on|at|in|with|for|to|management|off)\b)|\bex-?cons?\b|\bjailbird\b|\bbeen inside\b"
+            r"|\b(?:you know )?(?:how|what) (?:those|these|them|that lot) (?:people |lot |guys |types )?(?:are|are like|can be|get)\b|\bthose people\b"
+            r"|\b(?:autistic|disabled|deaf|blind|gay|lesbian|trans|neurodivergent|dyslexic|bipolar|depressed|foreign|religious|Muslim|Jewish|immigrant) (?:people|folk|folks|types|ones|guys|women|men|lot) (?:have|are|tend|always|never|can['’]t|don['’]t|get|do|like|all)\b"
+            r"|\b(?:maybe|probably|must be|perhaps|might be|could be|I bet) (?:it['’]s |its )?(?:the|her|his|their) (?:menopause|hormones|time of the month|meds|medication|condition|pregnancy|religion|culture|upbringing)\b",
             re.IGNORECASE,
         ),
         "token": _Lazy(
             rf"\b(?i:token)\s+(?:{groups}|(?i:woman|women|female|minority|black|brown|gay|disabled|foreigner|immigrant))\b"
         ),
         "accent_det": _Lazy(
-            r"\b(?:[Tt]he|[Tt]hat|[Tt]his|[Aa]n?|[Hh]er|[Hh]is|[Tt]heir)\s+(?:(?:strong|thick|heavy|foreign|noticeable|pronounced|broad|regional|funny|odd|[A-Z][a-z]+)\s+)?accent(?:ed)?\b(?![\w-])(?!\s+(?:colou?r|colou?rs|line|wall|lighting|mark|marks|piece|chair|font|key|tone))",
+            r"\b(?:[Tt]he|[Tt]hat|[Tt]his|[Aa]n?|[Hh]er|[Hh]is|[Tt]heir)\s+(?:(?:strong|thick|heavy|foreign|noticeable|pronounced|broad|regional|funny|odd|[A-Z][a-z]+)\s+)?(?:accent(?:ed)?|twang|brogue|drawl|lilt)\b(?![\w-])(?!\s+(?:colou?r|colou?rs|line|wall|lighting|mark|marks|piece|chair|font|key|tone))",
         ),
         "bit_of": _Lazy(
             r"\b(?:(?:a|quite a|a bit|bit|a little|little|a tad|tad|a touch|touch|something|kind|sort|more|less|much)\s+)?(?i:bit|tad|touch|something|kind|sort|more|less|much) of an?\s+(?P<noun>[\w-]+(?:\s+[\w-]+)?)",
@@ -381,6 +412,18 @@ def _rx() -> dict[str, _Lazy]:
         ),
     }
 
+
+# What may open a note before a bare noun: "Total ", "- ", "Honestly, real " (no article, no subject).
+_NOTE_OPENS = re.compile(
+    r"[\s\-*•–—]*(?:(?:honestly|frankly|basically|just|total|complete|absolute|utter|real|proper|massive|bloody|right|such)[,\s]+)*",
+    re.IGNORECASE,
+)
+
+# Personality nouns that, bare at the start of a note, name a thing as often as a person.
+_BARE_TOPIC_NOUNS = frozenset(
+    """gossip pain mess wreck liability handful nightmare bully tyrant dictator mouse cow ass
+    idiot clown""".split()
+)
 
 # Nouns that carry a person's character ("her emotional side", "a stubborn nature").
 _TRAIT_CARRIERS = frozenset(
@@ -479,9 +522,22 @@ def find_bias(text: str, people: frozenset[str] = frozenset()) -> list[BiasHit]:
             add(BiasHit("personality_critique", start, m.end()))
     for m in found["pers_noun"]:
         art = rx["article_tail"].search(text, max(0, m.start() - 40), m.start())
+        ambiguous = re.sub(r"\s+", " ", m.group().lower()) in lex.AMBIGUOUS_PERSONALITY_NOUNS
         if art is None:
-            continue  # "a diva", "bit of a hothead", "such a pushover"; not "chronic pain"
-        if re.sub(r"\s+", " ", m.group().lower()) in lex.AMBIGUOUS_PERSONALITY_NOUNS:
+            # "a diva", "bit of a hothead", "such a pushover"; not "chronic pain". A note may drop
+            # the article and the subject: "Total airhead.", "- Pushover with vendors".
+            sent = sentence_of(bounds, m.start())
+            if (
+                ambiguous
+                or m.group().lower() in _BARE_TOPIC_NOUNS
+                or not _NOTE_OPENS.fullmatch(text, sent[0], m.start())
+                or re.match(r"\s+(?:about|of|over|from|around|on|spread|is|was|has|had)\b", text[m.end() :])
+                or _next_is_thing(text, m.end(), sent[1])[0]
+            ):
+                continue
+            add(BiasHit("personality_critique", m.start(), m.end()))
+            continue
+        if ambiguous:
             sent = sentence_of(bounds, m.start())
             if not person_predicate_before(words_before(text, sent[0], art.start()), people):
                 continue  # "the migration was a nightmare"
@@ -620,9 +676,12 @@ def _protected_judgements(
     worries some patients. Maybe not the best fit for the desk.": the characteristic may sit in
     the same sentence as the doubt or in the one before, and need not be possessed ("Ramadan").
     Either alone passes: "swapped shifts for Ramadan", "I doubt the vendor will deliver".
+    A judgement of character in the same sentence completes it too ("he's from Lagos and the team
+    finds his manner a bit much"): the characteristic is then part of the judgement.
     """
     doubts = found["judgement"]
-    if not doubts:
+    traits = [h for h in hits if h.category == "personality_critique"]
+    if not doubts and not traits:
         return
     index = {b: i for i, b in enumerate(bounds)}
     wanted: set[int] = set()
@@ -630,6 +689,8 @@ def _protected_judgements(
         i = index.get(sentence_of(bounds, m.start()))
         if i is not None:
             wanted.update((i - 1, i, i + 1))
+    trait_sents = {index.get(sentence_of(bounds, h.start)) for h in traits} - {None}
+    wanted |= {i for i in trait_sents if i is not None}
     wanted -= {-1, len(bounds)}
     triggers: dict[int, list[tuple[int, int, str]]] = {}
 
@@ -653,6 +714,13 @@ def _protected_judgements(
                     trigger(m.start(), m.end(), category)
     if not triggers:
         return
+    for i in trait_sents:
+        if i is not None and _mentions_person(text, bounds[i], people):
+            hits.extend(
+                BiasHit(c, a, b)
+                for a, b, c in triggers.get(i, [])
+                if c == "protected_characteristic" and not _OTHERS_CHILDREN.fullmatch(text[a:b])
+            )
     for m in doubts:
         sent = sentence_of(bounds, m.start())
         i = index.get(sent)
@@ -666,16 +734,35 @@ def _protected_judgements(
         start = m.start() + len(m.group()) - len(m.group().lstrip())
         cats = {c for _, _, c in near}
         category = next(
-            c for c in ("protected_characteristic", "age_coded", "gendered_language") if c in cats
+            c
+            for c in ("protected_characteristic", "age_coded", "gendered_language", "appearance")
+            if c in cats
         )
         hits.append(BiasHit(category, start, m.end()))
         for t_start, t_end, t_cat in near:
             hits.append(BiasHit(t_cat, t_start, t_end))
+            # in one sentence, the characteristic and the doubt are one biased phrase ("with
+            # Ramadan coming up, is he really going to manage"): point at all of it
+            if t_cat == category and sent[0] <= t_start < sent[1]:
+                a, b = min(start, t_start), clause_end(text, max(m.end(), t_end), sent[1])
+                if b - a <= _PHRASE_MAX:
+                    hits.append(BiasHit(category, a, b))
+
+
+# The longest span a characteristic and its doubt are joined into, in characters.
+_PHRASE_MAX = 160
+
+# Children not said to be the person's own ("lovely with the kids"): pupils, customers.
+_OTHERS_CHILDREN = re.compile(
+    r"(?i)(?:(?:the|a|some|those|these|new|young|small|little|two|three)\s+)?(?:kids?|children|child|bab(?:y|ies)|little ones?|young ones|toddlers?)"
+)
 
 
 # A person in or next to a doubt: "not sure she can", "keep him off", "someone like her".
 _PERSON_WORD = re.compile(
     r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Hh]im|[Hh]er|[Tt]hem|[Hh]is|[Tt]heir|[Hh]ers|[Hh]imself|[Hh]erself)\b|[Hh]e['’]s|[Ss]he['’]s"
+    r"|\b[Aa]n? (?:woman|man|girl|lady|mother|mum|mom|father|dad|person|guy) (?:\w+ing|who|with|in charge|at the helm)\b"
+    r"|\b(?:[Ss]omeone|[Ss]omebody) (?:like|with|who|in)\b"
 )
 
 
@@ -808,7 +895,7 @@ def _starts_with_person(ws: list[Word], people: frozenset[str]) -> bool:
 
 _BODY_NOUNS = frozenset(
     """man woman guy lad bloke girl lady fellow fella boy chap person individual gentleman
-    build frame figure""".split()
+    build frame figure unit lump specimen""".split()
 )
 _NOT_BODY_AFTER = frozenset(
     """on fan fans believer advocate supporter proponent picture deal help thanks part win step

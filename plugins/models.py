@@ -8,9 +8,9 @@ llama_cpp, our own chat model classes) happen inside the factories, never at imp
 Options (the ``options`` mapping a factory receives) are validated per provider; unknown keys
 raise :class:`~assistant.errors.ConfigError`:
 
-* ``openai``: ``temperature``, ``timeout`` (s, default 60), ``max_retries`` (default 1),
+* ``openai``: ``temperature``, ``timeout`` (s, default 30), ``max_retries`` (default 1),
   ``max_tokens``, ``base_url`` (else ``OPENAI_BASE_URL``).
-* ``local``: ``temperature`` (default 0), ``timeout`` (default 60), ``max_tokens`` (default 320),
+* ``local``: ``temperature`` (default 0), ``timeout`` (default 30), ``max_tokens`` (default 320),
   ``n_ctx`` (default 2048), ``n_threads`` (default: all cores), ``model_path`` (another GGUF).
 * ``fake``: ``replies`` (a list of strings or callables), plus the common keys, ignored.
 """
@@ -67,7 +67,9 @@ class _CommonOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
-    timeout: float = Field(default=60.0, gt=0)
+    # No longer than the road's own default model_timeout (30 s): a client call that outlives the
+    # road's wait only holds a thread.
+    timeout: float = Field(default=30.0, gt=0)
     max_tokens: int | None = Field(default=None, ge=1, le=16384)
 
 

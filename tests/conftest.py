@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.pg_server import postgres  # noqa: F401 - the session's PostgreSQL server fixture
+
 # The policy index embeds on first use; share one index directory per test session so that only
 # the first test pays for it (each test still gets its own drafts and audit databases).
 os.environ.setdefault("GUARDRAILS_RUN_SYNC", "true")

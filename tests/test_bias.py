@@ -43,7 +43,11 @@ def _flags(text: str) -> list[Finding]:
             "age_coded",
             "close to retirement",
         ),
-        ("At 62, Stan is unlikely to adapt to the new scanners.", "age_coded", "At 62"),
+        (
+            "At 62, Stan is unlikely to adapt to the new scanners.",
+            "age_coded",
+            "At 62, Stan is unlikely to adapt to the new scanners",
+        ),
         # protected characteristics used as judgement
         (
             "Despite his dyslexia, Farid writes clear incident reports.",

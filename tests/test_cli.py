@@ -66,7 +66,7 @@ def test_draft_accept_with_edit_file_then_verify_then_tamper(tmp_path: Path):
 
     ok = rai("audit", "verify")
     assert ok.returncode == 0 and "intact" in ok.stdout
-    db = Path(os.environ["RAI_DATA_DIR"]) / "audit.sqlite3"
+    db = Path(os.environ["RAI_DATA_DIR"]) / "rai.sqlite3"
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET kind = 'nothing' WHERE seq = 2")
