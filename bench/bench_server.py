@@ -127,7 +127,9 @@ def main() -> None:
             "[plugins.enforcement]\n"
             "per_user_per_hour = 1000000\nper_tenant_per_hour = 1000000\nnear_duplicates_per_hour = 1000000\n"
             "[server]\n"
-            "rate_per_minute = 1000000\n",
+            "rate_per_minute = 1000000\nrate_burst = 100000\n"
+            # Every client waits its turn (no 503s): the queue holds all of them.
+            f"queue = {args.clients + 10}\n",
             encoding="utf-8",
         )
         env = _env(data, config)
@@ -150,7 +152,13 @@ def main() -> None:
                     raise SystemExit("the server did not start: " + (server.stderr.read() if server.stderr else ""))
                 time.sleep(0.5)
             # Warm up (policy index, guards, first model call), then one client for scale.
-            one_lat, one_codes, _ = asyncio.run(_load(base, keys[:1], 5.0))
+            for n in range(3):
+                subject, notes = _notes(10_000 + n)
+                httpx.post(
+                    base + "/v1/drafts/feedback", json={"inputs": {"subject": subject, "notes": notes}},
+                    headers={"Authorization": f"Bearer {keys[0]}"}, timeout=600,
+                )
+            one_lat, one_codes, _ = asyncio.run(_load(base, keys[:1], 10.0))
             lat, codes, took = asyncio.run(_load(base, keys, args.seconds))
         finally:
             server.terminate()

@@ -29,7 +29,18 @@ import numpy.typing as npt
 from assistant.errors import ModelError
 from guards._au_features import BITS, text_features
 
-__all__ = ["MODEL_FILE", "Classifier", "Encoded", "encode", "get_classifier", "load_classifier"]
+__all__ = [
+    "MODEL_FILE",
+    "SECOND_OPINION_FILE",
+    "Classifier",
+    "Encoded",
+    "SecondOpinion",
+    "encode",
+    "get_classifier",
+    "get_second_opinion",
+    "load_classifier",
+    "load_second_opinion",
+]
 
 MODEL_FILE = Path(__file__).parent / "data" / "acceptable_use" / "model.npz"
 _HINT = "reinstall rai-assistant or rebuild the file with `python training/train_request_guard.py`"
@@ -162,3 +173,77 @@ def get_classifier() -> Classifier:
             if _cached is None:
                 _cached = load_classifier()
     return _cached
+
+
+# ---------------------------------------------------------------- the second opinion
+
+SECOND_OPINION_FILE = MODEL_FILE.parent / "second_opinion.npz"
+_SECOND_HINT = (
+    "reinstall rai-assistant or rebuild the file with `python training/train_second_opinion.py`"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SecondOpinion:
+    """A multilingual reading for requests the first stage is unsure about.
+
+    An MLP over the request's multilingual-e5 sentence vector (the model shipped for policy
+    questions) gives the probability that it must be blocked. :meth:`combine` lets it raise the
+    first stage's score, never lower it, to ``(1 - weight) * first + weight * second``; averaging
+    both ways let the head veto confident blocks of workplace requests it reads poorly. It is
+    asked only for ``band <= first < keep``, so e5's cost is paid only by the uncertain. Built and measured by held-out source in
+    ``training/train_second_opinion.py``; the bars in ``thresholds.json`` were chosen for the
+    combined score.
+    """
+
+    w1: Array
+    b1: Array
+    w2: Array
+    b2: float
+    band: float
+    weight: float
+    keep: float
+
+    def probability(self, text: str) -> float:
+        from assistant.embeddings import get_multilingual_embedder
+
+        vec = get_multilingual_embedder().embed_queries([text])[0]
+        h = np.maximum(0.0, vec @ self.w1 + self.b1)
+        return float(1.0 / (1.0 + np.exp(-(float(h @ self.w2) + self.b2))))
+
+    def combine(self, first: float, text: str) -> float:
+        """The score the bars apply to; e5 runs only for ``band <= first < keep``."""
+        if first >= self.keep or first < self.band or not text.strip():
+            return first
+        return max(first, (1.0 - self.weight) * first + self.weight * self.probability(text))
+
+
+def load_second_opinion(path: Path = SECOND_OPINION_FILE) -> SecondOpinion:
+    """Read the head's weights; raise :class:`ModelError` with the fix when missing or broken."""
+    try:
+        with np.load(path) as data:
+            w1 = data["w1"].astype(np.float32)
+            b1 = data["b1"].astype(np.float32)
+            w2 = data["w2"].astype(np.float32)
+            b2, band, weight = float(data["b2"][0]), float(data["band"]), float(data["weight"])
+            keep = float(data["keep"])
+    except FileNotFoundError as exc:
+        raise ModelError(f"acceptable-use second opinion missing at {path}: {_SECOND_HINT}") from exc
+    except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"acceptable-use second opinion at {path} is unreadable ({exc}): {_SECOND_HINT}") from exc
+    if w1.ndim != 2 or w1.shape[1] != b1.shape[0] or w2.shape != b1.shape or not 0.0 < weight < 1.0 or not band < keep:
+        raise ModelError(f"acceptable-use second opinion at {path} has the wrong shape: {_SECOND_HINT}")
+    return SecondOpinion(w1, b1, w2, b2, band, weight, keep)
+
+
+_second: SecondOpinion | None = None
+
+
+def get_second_opinion() -> SecondOpinion:
+    """The shared second opinion, loaded on first use (never at import)."""
+    global _second
+    if _second is None:
+        with _lock:
+            if _second is None:
+                _second = load_second_opinion()
+    return _second

@@ -196,6 +196,8 @@ def test_a_wrong_key_is_refused_and_a_revoked_key_returns_to_sign_in(serve, page
     _record, token = keys.create("acme", "writer", "Ana Lima")
     sign_in(page, served, token=token)
     expect(page.locator("#whoami")).to_contain_text("Ana Lima")
+    # The form is built from /v1/features after sign-in: revoke only once it is there.
+    expect(page.get_by_label("Subject")).to_be_visible(timeout=SLOW)
     keys.revoke(token.split("_")[1])
     page.get_by_label("Subject").fill("Priya Raman")
     page.get_by_label("Notes").fill(NOTES)

@@ -481,7 +481,7 @@ def heldout(sources: dict[str, list[Item]], enc: Encoder, hashed: bool, rules: s
         print(f"  held out {name}: trained on {len(y)} examples in {time.perf_counter() - t0:.0f} s", flush=True)
     enc.save()
     bars, curves = choose_thresholds(scored)
-    settings = au.Settings(thresholds=tuple(sorted(bars.items())), rules=rules)
+    settings = au.Settings(thresholds=tuple(sorted(bars.items())), rules=rules, second_opinion=False)
     per_source: dict[str, object] = {}
     pooled: list[tuple[Item, str | None]] = []
     worst: list[dict[str, object]] = []
@@ -498,7 +498,7 @@ def heldout(sources: dict[str, list[Item]], enc: Encoder, hashed: bool, rules: s
     ablations = {}
     for mode in ("exact", "all", "strong", "none"):
         if mode != rules:
-            other = au.Settings(thresholds=settings.thresholds, rules=mode)
+            other = au.Settings(thresholds=settings.thresholds, rules=mode, second_opinion=False)
             ablations[mode] = summarize([r for name, clf in models.items() for r in verdicts(clf, sources[name], other)])
     return {
         "thresholds": bars,
