@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import openai
 import pytest
-import uvicorn
 
 from assistant.identity import Role
 from assistant.keys import KeyStore
 from assistant.server import create_app
+from tests.uvicorn_thread import ThreadedServer
 
 NOTES = "Kofi migrated the billing service to the new queue with zero downtime."
 SUBJECT = "Kofi Mensah"
@@ -75,28 +75,17 @@ def _warm(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture
 def serve(make_app: Callable[..., Any], scripted: Callable[..., Any]) -> Iterator[Callable[..., Proxy]]:
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+    servers: list[ThreadedServer] = []
 
     def start(*replies: Any, echo: bool = True, **config: Any) -> Proxy:
         assistant = make_app(scripted(*replies, echo=echo), **config)
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(assistant), host="127.0.0.1", port=0, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        return Proxy(f"http://127.0.0.1:{port}", assistant, KeyStore.for_assistant(assistant))
+        served = ThreadedServer(create_app(assistant))
+        servers.append(served)
+        return Proxy(served.url, assistant, KeyStore.for_assistant(assistant))
 
     yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+    for served in servers:
+        served.close()
 
 
 def feedback(client: openai.OpenAI, notes: str = NOTES, **kwargs: Any) -> Any:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +17,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from tests.uvicorn_thread import ThreadedServer
 
 CHROMIUM = next(
     (
@@ -104,34 +104,21 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture
 def serve(make_app: Callable[..., Any]) -> Iterator[Callable[..., Served]]:
     """Serve a real app with ``plugins`` on 127.0.0.1 in a thread; a writer key for Sam Lee."""
-    import uvicorn
-
     from assistant.keys import KeyStore
     from assistant.server import create_app
 
-    running: list[tuple[Any, threading.Thread]] = []
+    running: list[ThreadedServer] = []
 
     def start(*plugins: object, **config: Any) -> Served:
         assistant = make_app(*plugins, **config)
         _record, token = KeyStore.for_assistant(assistant).create("acme", "writer", "Sam Lee")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(create_app(assistant), log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        running.append((server, thread))
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        host, port = sock.getsockname()
-        return Served(f"http://{host}:{port}", token, assistant)
+        served = ThreadedServer(create_app(assistant))
+        running.append(served)
+        return Served(served.url, token, assistant)
 
     yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    for served in running:
+        served.close()
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from assistant.keys import KeyStore
 from assistant.server import create_app
+from tests.uvicorn_thread import ThreadedServer
 
 NOTES = "Kofi migrated the billing service to the new queue with zero downtime."
 BODY = {"inputs": {"subject": "Kofi Mensah", "notes": NOTES}}
@@ -61,29 +61,8 @@ class Silent:
             conn.close()
 
 
-class Served:
-    """The app under uvicorn on 127.0.0.1, in a thread."""
-
-    def __init__(self, app: Any) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 @pytest.fixture
-def hanging(make_app, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Served, dict[str, str]]]:
+def hanging(make_app, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, ThreadedServer, dict[str, str]]]:
     backend = Silent()
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{backend.port}/v1")
@@ -100,7 +79,7 @@ def hanging(make_app, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Se
     app.retrieve(NOTES)
     app.judge_request(NOTES, "feedback")
     app.model()
-    served = Served(create_app(app))
+    served = ThreadedServer(lifespan="off", app=create_app(app))
     try:
         yield app, served, tokens
     finally:
