@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from assistant.errors import ConfigError, RaiError
+from assistant.errors import BusyError, ConfigError
 from assistant.identity import Authenticator, AuthError, ForbiddenError, Principal, Role
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from assistant.keys import KeyStore
 
 __all__ = [
-    "BusyError",
     "ChainAuthenticator",
     "KeyAuthenticator",
     "OIDCAuthenticator",
@@ -43,15 +42,6 @@ __all__ = [
 
 _KEY_PREFIX = "rai_"
 _JWKS_REFRESH_MIN = 30.0  # seconds between fetches forced by unknown key ids
-
-
-class BusyError(RaiError):
-    """Seen by API clients: too many requests from them (429) or for the server (503); retry later."""
-
-    def __init__(self, message: str, *, status: int, retry_after: float) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = max(1, math.ceil(retry_after))
 
 
 def _bearer(authorization: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 __all__ = [
+    "BusyError",
     "ConfigError",
     "InputError",
     "ModelError",
@@ -44,3 +47,12 @@ class ReviewError(RaiError):
 
 class StorageError(RaiError):
     """Seen by operators: the drafts or audit database cannot be read or written, or was altered."""
+
+
+class BusyError(RaiError):
+    """Seen by API clients: too many requests from them (429) or for the server (503); retry later."""
+
+    def __init__(self, message: str, *, status: int, retry_after: float) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = max(1, math.ceil(retry_after))

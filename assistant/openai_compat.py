@@ -38,8 +38,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from assistant.app import VERSION
-from assistant.auth import BusyError, current_principal, require
-from assistant.errors import InputError, ModelError, NotFoundError, RaiError, ReviewError, StorageError
+from assistant.auth import current_principal, require
+from assistant.errors import (
+    BusyError,
+    InputError,
+    ModelError,
+    NotFoundError,
+    RaiError,
+    ReviewError,
+    StorageError,
+)
 from assistant.identity import AuthError, ForbiddenError, Principal, Role
 from assistant.server import DraftRequest
 from assistant.types import Draft, Finding, Stage, Verdict

@@ -35,8 +35,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.auth import BusyError, RateLimiter, build_authenticator, current_principal, require
-from assistant.errors import InputError, ModelError, NotFoundError, RaiError, ReviewError, StorageError
+from assistant.auth import RateLimiter, build_authenticator, current_principal, require
+from assistant.errors import (
+    BusyError,
+    InputError,
+    ModelError,
+    NotFoundError,
+    RaiError,
+    ReviewError,
+    StorageError,
+)
 from assistant.identity import Authenticator, AuthError, ForbiddenError, Principal, Role
 from assistant.metrics import CONTENT_TYPE, ServiceMetrics
 

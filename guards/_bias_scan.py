@@ -13,7 +13,7 @@ the start of a word, which is what the fairness guard's patterns do.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from guards._bias_text import alternation
 
@@ -22,40 +22,9 @@ __all__ = ["Scanner", "prefixes", "split_alternatives"]
 _WORD_START = re.compile(r"\b[^\W\d_]")
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """The top-level branches of ``pattern`` ("a|b(c|d)" -> ["a", "b(c|d)"])."""
-    parts: list[str] = []
-    depth = 0
-    last = 0
-    i = 0
-    in_class = False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[last:i])
-            last = i + 1
-        i += 1
-    parts.append(pattern[last:])
-    return parts
-
-
-def _group_end(p: str, start: int) -> int:
-    """Index of the ")" closing the group opened at ``p[start]``, or -1."""
-    depth = 0
+def _outside_classes(p: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Each position and character of ``p`` from ``start`` that is neither escaped nor inside a
+    character class (where ``(``, ``)`` and ``|`` are literal)."""
     i = start
     in_class = False
     while i < len(p):
@@ -68,13 +37,40 @@ def _group_end(p: str, start: int) -> int:
                 in_class = False
         elif c == "[":
             in_class = True
-        elif c == "(":
+            if p[i + 1 : i + 2] == "]":  # "[]...]": the first "]" is a literal
+                i += 1
+        else:
+            yield i, c
+        i += 1
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level branches of ``pattern`` ("a|b(c|d)" -> ["a", "b(c|d)"])."""
+    parts: list[str] = []
+    depth = 0
+    last = 0
+    for i, c in _outside_classes(pattern):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[last:i])
+            last = i + 1
+    parts.append(pattern[last:])
+    return parts
+
+
+def _group_end(p: str, start: int) -> int:
+    """Index of the ")" closing the group opened at ``p[start]``, or -1."""
+    depth = 0
+    for i, c in _outside_classes(p, start):
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     return -1
 
 
