@@ -22,12 +22,14 @@ from assistant.errors import (
     StorageError,
 )
 from assistant.hookspecs import hookimpl
+from assistant.prompting import fence
 from assistant.types import (
     Clause,
     Draft,
     FeatureSpec,
     Finding,
     GuardContext,
+    GuardServices,
     GuardSpec,
     LabelFormat,
     ModelSpec,
@@ -48,6 +50,7 @@ __all__ = [
     "FeatureSpec",
     "Finding",
     "GuardContext",
+    "GuardServices",
     "GuardSpec",
     "InputError",
     "LabelFormat",
@@ -67,6 +70,7 @@ __all__ = [
     "__version__",
     "draft",
     "accept",
+    "fence",
     "hookimpl",
     "load_config",
 ]

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from assistant.cli_db import db_app
 from assistant.cli_keys import keys_app
+from assistant.cli_plugin import plugin_app
 from assistant.errors import RaiError
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+app.add_typer(plugin_app, name="plugin")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -72,8 +74,39 @@ def _guarded(fn: Callable[[], T]) -> T:
 @app.callback()
 def _root(
     config: Path | None = typer.Option(None, "--config", help="Config file (default: $RAI_CONFIG)."),
+    plugins_dir: list[Path] = typer.Option(  # noqa: B008 - typer's option declaration
+        [], "--plugins-dir", help="Load every *.py file in this directory as a plugin (repeatable; also $RAI_PLUGINS_DIR)."
+    ),
 ) -> None:
+    # main() builds the plugin manager before parsing (plugins add commands), with the
+    # directories _plugin_dirs_from_argv found; called another way, build it here.
     _state["config"] = config
+    dirs = [str(d) for d in plugins_dir]
+    if dirs and dirs != _state.get("dirs"):
+        from assistant.plugins import build_plugin_manager
+
+        _state["pm"] = _guarded(lambda: build_plugin_manager(dirs=dirs))
+        _state["dirs"] = dirs
+
+
+def _plugin_dirs_from_argv(argv: list[str]) -> list[str]:
+    """The ``--plugins-dir`` values before the sub-command: plugins load before typer parses."""
+    found: list[str] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--plugins-dir" and i + 1 < len(argv):
+            found.append(argv[i + 1])
+            i += 2
+            continue
+        if arg.startswith("--plugins-dir="):
+            found.append(arg.split("=", 1)[1])
+        elif not arg.startswith("-"):
+            break  # the sub-command: options after it are its own
+        elif arg == "--config":
+            i += 1
+        i += 1
+    return found
 
 
 def _read_file(path: Path, what: str) -> str:
@@ -113,6 +146,9 @@ def _print_draft(draft: Draft) -> None:
             f"policy: {', '.join(f'{k} {v}' for k, v in draft.label['policy'].items())}; "
             f"hash: {draft.label['contentHash'][:23]}…[/]"
         )
+        for key, value in sorted((draft.label.get("extensions") or {}).items()):
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            out.print(f"[dim]   {escape(str(key))}: {escape(shown)}[/]")
     if draft.findings:
         out.print("\nFindings:")
         _print_findings(draft.findings)
@@ -120,6 +156,30 @@ def _print_draft(draft: Draft) -> None:
         out.print("\nPolicy clauses applied: " + ", ".join(c.id for c in draft.citations))
     if draft.status == "pending_review":
         out.print(f"\nNext: rai accept {draft.draft_id} --reviewer \"Your Name\" [--text-file EDITED]  |  rai reject {draft.draft_id} --reviewer \"Your Name\"")
+
+
+_LABEL_FORMAT_OPTION = typer.Option(
+    None, "--label-format", help="Also print the label in this format: text, json, or a plugin's (see `rai plugins`)."
+)
+
+
+def _show(assistant: Assistant, result: Draft, as_json: bool, label_format: str | None) -> None:
+    """Print a draft (or its JSON); with ``label_format``, its label rendered in that format."""
+    rendered: tuple[str, str] | None = None
+    if label_format is not None and result.label is not None:
+        rendered = _guarded(lambda: assistant.render_label(result, label_format))
+    elif label_format is not None and label_format not in assistant.label_formats():
+        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
+    if as_json:
+        data = result.to_dict()
+        if rendered is not None:
+            data["label_rendered"] = {"format": label_format, "media_type": rendered[1], "text": rendered[0]}
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    _print_draft(result)
+    if rendered is not None:
+        out.print(f"\nLabel ({escape(str(label_format))}):")
+        out.print(escape(rendered[0]), markup=False, highlight=False)
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
@@ -146,6 +206,7 @@ def draft(
     set_: list[str] = typer.Option([], "--set", help="Any other input field, as KEY=VALUE."),
     model: str | None = typer.Option(None, "--model", help="local (default), openai:MODEL, fake, or a plugin's model."),
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+    label_format: str | None = _LABEL_FORMAT_OPTION,
 ) -> None:
     """Draft text with a feature; the draft waits for a person to accept, edit or reject it."""
     if notes is not None and notes_file is not None:
@@ -169,11 +230,11 @@ def draft(
         inputs["feedback"] = [line for line in _read_file(feedback_file, "feedback").splitlines() if line.strip()]
     inputs |= _parse_sets(set_)
     user = os.environ.get("RAI_USER") or os.environ.get("USER", "")
-    result = _guarded(lambda: _assistant().draft(feature, inputs, model=model, user=user))
-    if as_json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
-    else:
-        _print_draft(result)
+    assistant = _guarded(_assistant)
+    if label_format is not None and label_format not in assistant.label_formats():
+        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
+    result = _guarded(lambda: assistant.draft(feature, inputs, model=model, user=user))
+    _show(assistant, result, as_json, label_format)
     if result.blocked:
         raise typer.Exit(1)
 
@@ -185,12 +246,16 @@ def accept(
     text_file: Path | None = typer.Option(None, "--text-file", help="Your edited text (UTF-8)."),
     override_reason: str = typer.Option("", "--override-reason", help="Why open findings are acceptable as written."),
     as_json: bool = typer.Option(False, "--json"),
+    label_format: str | None = _LABEL_FORMAT_OPTION,
 ) -> None:
     """Accept a pending draft as final text (optionally with your edit); the label records it."""
     text = _read_file(text_file, "edited text") if text_file is not None else None
-    result = _guarded(lambda: _assistant().accept(draft_id, reviewer, text=text, override_reason=override_reason))
-    if as_json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    assistant = _guarded(_assistant)
+    if label_format is not None and label_format not in assistant.label_formats():
+        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
+    result = _guarded(lambda: assistant.accept(draft_id, reviewer, text=text, override_reason=override_reason))
+    if as_json or label_format is not None:
+        _show(assistant, result, as_json, label_format)
         return
     out.print(escape(result.text))
     out.print(f"\n[dim]── {escape(result.notice)}[/]")
@@ -210,13 +275,15 @@ def reject(
 
 
 @app.command()
-def show(draft_id: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
-    """Show a stored draft with its label and findings."""
-    result = _guarded(lambda: _assistant().get(draft_id))
-    if as_json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
-    else:
-        _print_draft(result)
+def show(
+    draft_id: str = typer.Argument(...),
+    as_json: bool = typer.Option(False, "--json"),
+    label_format: str | None = _LABEL_FORMAT_OPTION,
+) -> None:
+    """Show a stored draft with its label (extensions included) and findings."""
+    assistant = _guarded(_assistant)
+    result = _guarded(lambda: assistant.get(draft_id))
+    _show(assistant, result, as_json, label_format)
 
 
 @app.command()
@@ -241,19 +308,30 @@ def check(
 
 
 @app.command()
-def plugins() -> None:
-    """List plugins and what each registered."""
-    from assistant.plugins import KIND_NAMES
+def plugins(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+    """List every plugin: what it registered and which other hooks it implements."""
+    from assistant.plugins import KIND_NAMES, hooks_by_plugin
 
     assistant = _guarded(_assistant)
     reg = assistant.registry
-    table = Table("plugin", "registers")
     rows: dict[str, list[str]] = {}
     for (kind, name), plugin in sorted(reg.origin.items()):
         rows.setdefault(plugin, []).append(f"{KIND_NAMES[kind]} {name}")
-    for plugin, items in rows.items():
-        table.add_row(plugin, ", ".join(items))
+    hooks = hooks_by_plugin(assistant.pm)
+    if as_json:
+        data = [
+            {"plugin": plugin, "hooks": implemented, "registers": rows.get(plugin, [])}
+            for plugin, implemented in hooks.items()
+        ]
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    # Every plugin, also those that only watch (audit_event, on_violation) or amend labels.
+    table = Table("plugin", "registers", "other hooks")
+    for plugin, implemented in hooks.items():
+        others = [h for h in implemented if not h.startswith("register_")]
+        table.add_row(plugin, ", ".join(rows.get(plugin, [])) or "-", ", ".join(others) or "-")
     out.print(table)
+    out.print(f"Label formats: {', '.join(assistant.label_formats())}")
 
 
 @app.command()
@@ -643,7 +721,9 @@ def _load_plugin_commands() -> None:
     try:
         from assistant.plugins import build_plugin_manager
 
-        pm = build_plugin_manager()
+        dirs = _plugin_dirs_from_argv(sys.argv)
+        pm = build_plugin_manager(dirs=dirs)
+        _state["dirs"] = dirs
     except RaiError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from exc
@@ -652,6 +732,10 @@ def _load_plugin_commands() -> None:
 
 
 def main() -> None:
+    if os.environ.get("RAI_TRACE_PLUGINS", "") not in ("", "0"):
+        import logging
+
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
     _load_plugin_commands()
     app()
 

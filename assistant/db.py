@@ -228,9 +228,14 @@ class Database:
 
     @contextlib.contextmanager
     def begin(self, *, exclusive: bool = False) -> Iterator[Connection]:
-        """A transaction; ``exclusive`` takes the write lock up front (SQLite ``BEGIN IMMEDIATE``)."""
+        """A transaction that writes. On SQLite it takes the write lock up front (``BEGIN
+        IMMEDIATE``): a deferred transaction that reads and then writes fails at once with
+        "database is locked" when another connection wrote in between (its snapshot is stale, and
+        the busy timeout does not apply), which is what 50 concurrent drafts did. ``exclusive``
+        is kept for callers that say so explicitly; every SQLite write transaction is immediate.
+        """
         with self.engine.connect() as conn:
-            if exclusive and self.dialect == "sqlite":
+            if self.dialect == "sqlite":
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn

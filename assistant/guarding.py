@@ -10,11 +10,16 @@ through. Telemetry is switched off on every Guard (offline it would hang the pro
 
 from __future__ import annotations
 
-import concurrent.futures
+import dataclasses
+import logging
+import multiprocessing
 import os
 import threading
+import time
+import traceback
 from collections.abc import Sequence
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
@@ -24,20 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = ["StageRunner", "validator_guard", "crash_finding"]
 
+log = logging.getLogger("rai.guards")
+
 # Guardrails runs each validation in a fresh contextvars.Context, so the findings of the call
 # in progress travel through a thread-local: validators must run synchronously in the caller's
 # thread (GUARDRAILS_RUN_SYNC, set on first use; it is also about twice as fast).
 _state = threading.local()
-_pool_lock = threading.Lock()
-_pool: concurrent.futures.ThreadPoolExecutor | None = None
-
-
-def _executor() -> concurrent.futures.ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="rai-guard")
-        return _pool
 
 
 def crash_finding(spec: GuardSpec, problem: str) -> Finding:
@@ -55,16 +52,113 @@ def crash_finding(spec: GuardSpec, problem: str) -> Finding:
     )
 
 
-def _run_check(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> list[Finding]:
-    future = _executor().submit(spec.check, text, ctx)
+def _trace_messages() -> bool:
+    return os.environ.get("RAI_TRACE_PLUGINS", "") not in ("", "0")
+
+
+def _log_crash(spec: GuardSpec, ctx: GuardContext, kind: str, frames: str) -> None:
+    """Log where a guard crashed, for its author. The exception's message may quote the text
+    judged (personal data), so it is logged only with ``RAI_TRACE_PLUGINS=1``; frames and type
+    always are."""
+    log.error(
+        "guard %s crashed (%s stage, feature %s): %s; the draft was blocked\n%s",
+        spec.name, ctx.stage.value, ctx.feature, kind, frames.rstrip(),
+    )
+
+
+def _describe(exc: BaseException) -> tuple[str, str]:
+    """(type and message; the traceback's frames) of a guard's exception.
+
+    The finding shown to the person who asked carries the message (it is about their own
+    request); the log carries it only with ``RAI_TRACE_PLUGINS=1``.
+    """
+    kind = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    frames = "Traceback (most recent call last):\n" + "".join(traceback.format_tb(exc.__traceback__))
+    return kind, frames
+
+
+def _in_thread(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> tuple[str, Any]:
+    """Run the check in a daemon thread: ("ok", findings) | ("error", exc) | ("timeout", None).
+
+    A daemon thread, so an abandoned check never holds up the process's exit (a pool's workers
+    are joined at exit: the CLI used to wait for a hung guard).
+    """
+    box: list[tuple[str, Any]] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box.append(("ok", list(spec.check(text, ctx))))
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller, which blocks
+            box.append(("error", exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name=f"rai-guard-{spec.name}", daemon=True).start()
+    if not done.wait(timeout):
+        return "timeout", None
+    return box[0]
+
+
+def _child(spec: GuardSpec, text: str, ctx: GuardContext, conn: Connection) -> None:
     try:
-        result = future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
+        result: tuple[str, Any] = ("ok", list(spec.check(text, ctx)))
+    except BaseException as exc:  # noqa: BLE001 - sent to the parent, which blocks
+        result = ("error", _describe(exc))
+    try:
+        conn.send(result)
+    except Exception as exc:  # noqa: BLE001 - e.g. a finding that cannot be pickled
+        conn.send(("error", (f"its findings cannot be sent back: {type(exc).__name__}", "")))
+    finally:
+        conn.close()
+
+
+def _in_process(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> tuple[str, Any]:
+    """Run the check in a forked child that is killed at the timeout."""
+    mp = multiprocessing.get_context("fork")
+    receive, send = mp.Pipe(duplex=False)
+    proc = mp.Process(target=_child, args=(spec, text, ctx, send), daemon=True, name=f"rai-guard-{spec.name}")
+    try:
+        proc.start()
+    except OSError as exc:
+        return "error", (f"cannot start its process: {exc.strerror}", "")
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            return "timeout", None
+        outcome: tuple[str, Any] = receive.recv()
+        return outcome
+    except (EOFError, OSError):
+        return "error", (f"its process died (exit code {proc.exitcode})", "")
+    finally:
+        receive.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
+
+
+def _run_check(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> list[Finding]:
+    ctx = dataclasses.replace(ctx, deadline=time.monotonic() + timeout)
+    if spec.isolation == "process":
+        status, payload = _in_process(spec, text, ctx, timeout)
+    else:
+        status, payload = _in_thread(spec, text, ctx, timeout)
+    if status == "timeout":
+        log.warning(
+            "guard %s gave no verdict within %g s (%s stage, feature %s); the draft was blocked%s",
+            spec.name, timeout, ctx.stage.value, ctx.feature,
+            " and its process killed" if spec.isolation == "process" else "",
+        )
         return [crash_finding(spec, f"it took longer than {timeout:g} s")]
-    except Exception as exc:  # noqa: BLE001 - a guard's crash becomes a blocking finding
-        return [crash_finding(spec, f"{type(exc).__name__}: {exc}")]
+    if status == "error":
+        if isinstance(payload, BaseException):
+            kind, frames = _describe(payload)
+        else:
+            kind, frames = payload
+        _log_crash(spec, ctx, kind if _trace_messages() else kind.split(":", 1)[0], frames)
+        return [crash_finding(spec, kind)]
     findings: list[Finding] = []
-    for item in result:
+    for item in payload:
         if not isinstance(item, Finding):
             return [crash_finding(spec, f"it returned a {type(item).__name__}, not a Finding")]
         findings.append(item)

@@ -529,6 +529,18 @@ def create_app(
         draft = await pool.run(assistant.get, draft_id, principal=principal)
         return draft.to_dict()
 
+    @api.get("/v1/drafts/{draft_id}/label", tags=["drafting"])
+    async def draft_label(
+        draft_id: str,
+        principal: Principal = writer_or_reviewer,
+        format: str = Query(default="json", max_length=64, description="A registered label format."),  # noqa: A002
+    ) -> Response:
+        """The draft's disclosure label rendered in a registered format (``text``, ``json`` or a
+        plugin's); 404 for an unknown format or a draft the caller may not see."""
+        draft = await pool.run(assistant.get, draft_id, principal=principal)
+        text, media_type = assistant.render_label(draft, format)
+        return Response(text, media_type=media_type)
+
     @api.post("/v1/drafts/{draft_id}/accept", tags=["review"])
     async def accept(
         draft_id: str, body: AcceptRequest | None = None, principal: Principal = writer_or_reviewer

@@ -8,9 +8,11 @@ Everything here is plain, typed data. Guards return :class:`Finding` objects; pl
 from __future__ import annotations
 
 import enum
+import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -25,6 +27,7 @@ __all__ = [
     "FeatureSpec",
     "Finding",
     "GuardContext",
+    "GuardServices",
     "GuardSpec",
     "LabelFormat",
     "ModelSpec",
@@ -153,6 +156,26 @@ class Passage:
     score: float
 
 
+class GuardServices(Protocol):
+    """What the running app offers a guard through ``GuardContext.services``.
+
+    Guards use it instead of building their own plugin manager or models: a judge guard asks for
+    a chat model by name and gets the app's (its provider options and its cache).
+    """
+
+    def model(self, name: str | None = None) -> BaseChatModel:
+        """The chat model ``PREFIX[:NAME]``, built once; raises ModelError with an install hint."""
+        ...
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """A registered policy clause by id."""
+        ...
+
+    def policy_versions(self) -> dict[str, str]:
+        """``{policy id: version}`` of the registered policies."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class GuardContext:
     """What a guard may know besides the text it judges.
@@ -172,6 +195,19 @@ class GuardContext:
     language: str = "en"
     extra: Mapping[str, Any] = field(default_factory=dict)
     measure: bool = False
+    #: The app's services (models by name, clauses, policy versions); ``None`` outside an app.
+    services: GuardServices | None = None
+    #: When the guard's time is up (``time.monotonic()`` clock), set by the road for each call. A
+    #: guard with a long loop checks :meth:`expired` and stops; the road has already blocked.
+    deadline: float = math.inf
+
+    def time_left(self) -> float:
+        """Seconds until this guard's timeout (``inf`` outside the road)."""
+        return self.deadline - time.monotonic()
+
+    def expired(self) -> bool:
+        """True once the guard's timeout has passed: its verdict is no longer waited for."""
+        return time.monotonic() >= self.deadline
 
 
 #: A guard's check: text and context in, findings out. It may raise; the road then blocks.
@@ -196,6 +232,11 @@ class GuardSpec:
     description: str = ""
     features: tuple[str, ...] = ()
     timeout: float = 2.0
+    #: ``"thread"`` (default): the check runs in a worker thread; past its timeout the road
+    #: blocks at once and the thread is abandoned (it should watch ``ctx.expired()``).
+    #: ``"process"``: the check runs in a forked child process that is killed at the timeout, for
+    #: guards that may hang in code they do not control; findings must be picklable.
+    isolation: str = "thread"
 
     def applies_to(self, feature: str) -> bool:
         return not self.features or feature in self.features
@@ -225,7 +266,10 @@ class FeatureSpec:
     replaced by placeholders and the policy passages retrieved for this request.
     ``notes_fields`` names the input fields that hold free text from the user (judged by the
     request guards and used as grounding for claims); ``people_fields`` names fields holding
-    people's names (protected by placeholders).
+    people's names (protected by placeholders); ``option_fields`` names short text fields that
+    choose how to write (a tone, a period) and are not free text: their schema must cap them at
+    100 characters. At start-up every text field of ``input_model`` must be in one of the three,
+    so no free text reaches the prompt without passing the request guards.
     """
 
     name: str
@@ -234,6 +278,7 @@ class FeatureSpec:
     build_prompt: Callable[[BaseModel, Sequence[Passage]], Prompt]
     notes_fields: tuple[str, ...] = ("notes",)
     people_fields: tuple[str, ...] = ()
+    option_fields: tuple[str, ...] = ()
     shape_output: Callable[[str], str] = str.strip
     max_tokens: int = 320
     #: The first of ``people_fields`` must appear in the draft (feedback addresses its subject);

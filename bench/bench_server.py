@@ -136,9 +136,12 @@ def main() -> None:
         keys = [_key(env, f"Bench {n}") for n in range(args.clients)]
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
+        # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
+        log_path = Path(tmp) / "server.log"
+        log = log_path.open("w", encoding="utf-8")
         server = subprocess.Popen(
             [RAI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL, stderr=log, text=True,
         )
         try:
             deadline = time.time() + 120
@@ -149,7 +152,7 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 if server.poll() is not None or time.time() > deadline:
-                    raise SystemExit("the server did not start: " + (server.stderr.read() if server.stderr else ""))
+                    raise SystemExit("the server did not start: " + log_path.read_text(encoding="utf-8")[-4000:])
                 time.sleep(0.5)
             # Warm up (policy index, guards, first model call), then one client for scale.
             for n in range(3):
@@ -162,7 +165,16 @@ def main() -> None:
             lat, codes, took = asyncio.run(_load(base, keys, args.seconds))
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                print("the server did not stop within 30 s of SIGTERM; killed it", file=sys.stderr)
+                server.kill()
+                server.wait()
+            log.close()
+            errors = [ln for ln in log_path.read_text(encoding="utf-8").splitlines() if "ERROR" in ln]
+            if errors:
+                print(f"server log: {len(errors)} errors, e.g. {errors[0][:200]}", file=sys.stderr)
     ok = codes.get(200, 0)
     p50, _ = p50_p95(one_lat)
     print(f"one client: p50 {p50:.1f} ms over {len(one_lat)} drafts ({one_codes})")

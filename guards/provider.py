@@ -264,6 +264,7 @@ class ProviderGuards:
         self._lock = threading.Lock()
         self._client: OpenAI | None = None
         self._judge: BaseChatModel | None = None
+        self._use_services = False
         self._key = ""
         # pluggy names a plugin by __name__; a second instance on one manager fails loudly.
         self.__name__ = SECTION
@@ -372,10 +373,13 @@ class ProviderGuards:
 
     # -- llm_judge
 
-    def _judge_model(self) -> BaseChatModel:
+    def _judge_model(self, ctx: GuardContext | None = None) -> BaseChatModel:
+        name = self.settings.judge_model or ""
+        if ctx is not None and ctx.services is not None and self._use_services:
+            # Inside an app: its model, built (and cached) by its own providers.
+            return ctx.services.model(name)
         with self._lock:
             if self._judge is None:
-                name = self.settings.judge_model or ""
                 if self._model_factory is not None:
                     self._judge = self._model_factory(name)
                 else:
@@ -402,7 +406,7 @@ class ProviderGuards:
             SystemMessage(_judge_system_prompt()),
             HumanMessage(_judge_user_prompt(_protected(text, ctx))),
         ]
-        reply = self._judge_model().invoke(messages, max_tokens=200)
+        reply = self._judge_model(ctx).invoke(messages, max_tokens=200)
         verdict, category, clause, reason = parse_judge_answer(_message_text(reply.content))
         if verdict == "allow":
             return []
@@ -455,4 +459,7 @@ def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) ->
     """Register the provider guards that ``[plugins.provider_guards]`` turns on (none by default)."""
     plugin = build_provider_plugin(config, model_factory=_registry_model(config))
     if plugin is not None:
+        # Registered by the app: the judge comes from ctx.services at check time, and the
+        # factory above (a plugin manager of its own) is only the fallback outside an app.
+        plugin._use_services = True
         plugin.register_guards(register)

@@ -211,13 +211,32 @@ def _first_sentence(text: str, limit: int = 200) -> str:
     return ""
 
 
+_REVISION_RE = re.compile(r"-----BEGIN DRAFT-----\n(.*?)\n-----END DRAFT-----", re.DOTALL)
+_FLAGGED_RE = re.compile(r'^- "(.+?)":', re.MULTILINE)
+
+
+def _revised(draft: str, rest: str) -> str:
+    """The fake's revision: the same draft, addressed to the same people, without the phrases
+    listed after ``Flagged phrases:``."""
+    text = draft
+    for phrase in _FLAGGED_RE.findall(rest.split("Flagged phrases:", 1)[-1]):
+        text = text.replace(phrase, "")
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return re.sub(r"([,;:])(?=[,.;:])", "", text).strip()
+
+
 def placeholder_draft(prompt: str) -> str:
     """A deterministic short draft built from a prompt's placeholders and first note.
 
     What ``--model fake`` and the test OpenAI server answer when no reply is queued: it keeps
     every placeholder it was given (so a demo shows names restored) and repeats the first
-    sentence of the notes (so a grounding check finds its claim in the notes).
+    sentence of the notes (so a grounding check finds its claim in the notes). Asked to revise
+    a draft (the road's revision prompt), it returns the draft without the flagged phrases.
     """
+    revision = _REVISION_RE.search(prompt)
+    if revision is not None:
+        return _revised(revision.group(1), prompt[revision.end():])
     blocks = _DATA_BLOCK_RE.findall(prompt)
     notes = blocks[-1] if blocks else prompt
     # The subject is the last placeholder named outside the notes (our prompts name it in the

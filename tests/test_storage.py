@@ -436,3 +436,33 @@ def test_database_files_and_the_data_directory_are_private(tmp_path: Path) -> No
         db.dispose()
     finally:
         os.umask(old_umask)
+
+
+def test_concurrent_request_counting_never_reports_a_locked_database(database: Database) -> None:
+    """Many writers counting requests at once: each one waits its turn instead of failing.
+
+    On SQLite a transaction that reads and then writes used to fail at once with "database is
+    locked" whenever another writer committed in between; under 50 concurrent drafts most
+    requests came back 503.
+    """
+    limits = EnforcementSettings(per_user_per_hour=10_000, per_tenant_per_hour=10_000, near_duplicates_per_hour=10_000)
+    enforcement = Enforcement(database, limits)
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def work(n: int) -> None:
+        start.wait()
+        for i in range(15):
+            try:
+                enforcement.volume_findings(f"user-{n}", "acme", f"note {n} {i}")
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with database.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM requests")).scalar_one() == 8 * 15
