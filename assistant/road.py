@@ -218,7 +218,7 @@ def model(app: Assistant, req: DraftRequest) -> Stop | None:
     :raises ModelError: the model is unavailable, failed or timed out (audited as
         ``model_error``: an outage is not the user's doing, so no refusal and no violation).
     """
-    from assistant.app import PlaceholdersChanged
+    from assistant.modelcall import PlaceholdersChanged
 
     assert req.vault is not None and req.protected_inputs is not None, "placeholders runs first"
     prompt = req.spec.build_prompt(req.protected_inputs, req.passages)
