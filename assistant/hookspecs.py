@@ -17,7 +17,7 @@ Calling conventions:
 * ``audit_event`` and ``on_violation`` are collect-all notifications; return values are ignored.
   An exception in them propagates: a sink that cannot record is an error, never silence.
 
-See ``docs/hooks.md`` for one complete example per hook.
+See ``docs/hooks.md`` and its one page per hook (``docs/hooks/NAME.md``), each with a complete example.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every hook is documented and tested; every example in docs/hooks.md runs."""
+"""Every hook has its own documentation page and a test; every example in the pages runs."""
 
 from __future__ import annotations
 
@@ -12,20 +12,27 @@ import pytest
 from assistant import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+INDEX = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+PAGES = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs" / "hooks").glob("*.md"))}
 HOOKS = sorted(
     name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(fn, "rai_assistant_spec")
 )
 
 
 def _blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", DOC, flags=re.S)
+    return [b for page in PAGES.values() for b in re.findall(r"```python\n(.*?)```", page, flags=re.S)]
 
 
 @pytest.mark.parametrize("hook", HOOKS)
-def test_every_hook_is_documented_with_its_exact_signature(hook):
+def test_every_hook_has_a_page_with_its_exact_signature_linked_from_the_index(hook):
     params = ", ".join(inspect.signature(getattr(hookspecs, hook)).parameters)
-    assert f"### `{hook}({params})`" in DOC
+    assert PAGES[hook].startswith(f"# `{hook}({params})`")
+    assert f"(hooks/{hook}.md)" in INDEX
+    assert len(re.findall(r"```python\n", PAGES[hook])) == 1, "one complete plugin per page"
+
+
+def test_every_page_is_a_hook():
+    assert sorted(PAGES) == HOOKS
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -36,7 +43,7 @@ def test_every_hook_has_a_test(hook):
 
 def _module(code: str, name: str) -> types.ModuleType:
     module = types.ModuleType(name)
-    exec(compile(code, f"docs/hooks.md:{name}", "exec"), module.__dict__)
+    exec(compile(code, f"docs/hooks/{name}", "exec"), module.__dict__)
     return module
 
 

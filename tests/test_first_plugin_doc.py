@@ -1,6 +1,6 @@
 """docs/first-plugin.md: its plugin runs in a real app, and its tests pass against that plugin.
 
-tests/test_docs.py reads docs/hooks.md only, so this page gets its own test. The page's first
+tests/test_docs.py reads the hook pages (docs/hooks/), so this page gets its own test. The page's first
 ```python block is a complete plugin (imported as ``rai_acme_tools``, as the page names it); the
 second is its tests, run here with the kit's ``rai_app`` fixture.
 """
