@@ -281,15 +281,16 @@ def _trace(pm: pluggy.PluginManager) -> None:
 
     Arguments are not logged: they carry drafts and audit records.
     """
-    started: dict[int, float] = {}
+    started: dict[int, list[float]] = {}  # per thread, a stack: a hook may call another
 
     def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
-        started[threading.get_ident()] = time.perf_counter()
+        started.setdefault(threading.get_ident(), []).append(time.perf_counter())
 
     def after(
         outcome: pluggy.Result[Any], hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
     ) -> None:
-        took = (time.perf_counter() - started.pop(threading.get_ident(), time.perf_counter())) * 1000
+        stack = started.get(threading.get_ident()) or [time.perf_counter()]
+        took = (time.perf_counter() - stack.pop()) * 1000
         failed = outcome.exception
         _trace_log.info(
             "hook %s -> %s: %.1f ms%s",

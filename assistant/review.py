@@ -49,6 +49,18 @@ def check_may_decide(draft: Draft, people: Sequence[str], principal: Principal |
             raise ForbiddenError("this draft is about you, so you cannot accept or reject it: ask another reviewer")
 
 
+def _decider(
+    app: Assistant, draft_id: str, reviewer: str, principal: Principal | None
+) -> tuple[Draft, str, list[str], str, str]:
+    """The draft a decision is about, checked for the right to decide, and who decides:
+    ``(draft, notes, people, reviewer name, reviewer id)``; with a principal, both come from it."""
+    draft, notes, people = load_for(app, draft_id, principal)
+    check_may_decide(draft, people, principal)
+    if principal is not None:
+        return draft, notes, people, principal.label, principal.subject
+    return draft, notes, people, reviewer, reviewer
+
+
 def decision_findings(
     app: Assistant, draft: Draft, reviewer: str, findings: list[Finding], override_reason: str, *, accepting: bool
 ) -> list[Finding]:
@@ -80,11 +92,7 @@ def accept(
     """A named person accepts a pending draft, optionally with their edit (see :meth:`Assistant.accept`)."""
     from assistant.app import _clean_text
 
-    draft, notes, people = load_for(app, draft_id, principal)
-    check_may_decide(draft, people, principal)
-    if principal is not None:
-        reviewer = principal.label
-    reviewer_id = principal.subject if principal is not None else reviewer
+    draft, notes, people, reviewer, reviewer_id = _decider(app, draft_id, reviewer, principal)
     final = draft.text if text is None else _clean_text(text, "edited text", app.config.max_request_chars)
     if not final.strip():
         raise InputError("the edited text is empty: pass the text to accept, or reject the draft")
@@ -133,11 +141,7 @@ def reject(
     app: Assistant, draft_id: str, reviewer: str = "", reason: str = "", *, principal: Principal | None = None
 ) -> Draft:
     """A person rejects a pending draft; the same rights as :func:`accept`."""
-    draft, _notes, people = load_for(app, draft_id, principal)
-    check_may_decide(draft, people, principal)
-    if principal is not None:
-        reviewer = principal.label
-    reviewer_id = principal.subject if principal is not None else reviewer
+    draft, _notes, _people, reviewer, reviewer_id = _decider(app, draft_id, reviewer, principal)
     decision_findings(app, draft, reviewer, [], "", accepting=False)
     if draft.status != "pending_review":
         raise ReviewError(f"draft {draft_id} is {draft.status}; only a pending draft can be rejected")
