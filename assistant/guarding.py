@@ -14,11 +14,12 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import queue
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -78,12 +79,44 @@ def _describe(exc: BaseException) -> tuple[str, str]:
     return kind, frames
 
 
-def _in_thread(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> tuple[str, Any]:
-    """Run the check in a daemon thread: ("ok", findings) | ("error", exc) | ("timeout", None).
+class _DaemonWorkers:
+    """Reusable daemon threads for guard checks.
 
-    A daemon thread, so an abandoned check never holds up the process's exit (a pool's workers
-    are joined at exit: the CLI used to wait for a hung guard).
+    Daemon threads, so an abandoned check never holds up the process's exit (a
+    ``ThreadPoolExecutor`` joins its workers at exit: the CLI used to wait for a hung guard).
+    Reused, because starting a thread per check cost about a millisecond per stage. A worker
+    whose check ran past its timeout stays busy until the check returns; the pool starts another
+    one when no worker is idle.
     """
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._count = 0
+
+    def submit(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            if self._idle > 0:
+                self._idle -= 1
+            else:
+                self._count += 1
+                threading.Thread(target=self._work, name=f"rai-guard-{self._count}", daemon=True).start()
+        self._tasks.put(task)
+
+    def _work(self) -> None:
+        while True:
+            task = self._tasks.get()
+            task()
+            with self._lock:
+                self._idle += 1
+
+
+_workers = _DaemonWorkers()
+
+
+def _in_thread(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> tuple[str, Any]:
+    """Run the check on a daemon worker: ("ok", findings) | ("error", exc) | ("timeout", None)."""
     box: list[tuple[str, Any]] = []
     done = threading.Event()
 
@@ -95,7 +128,7 @@ def _in_thread(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) ->
         finally:
             done.set()
 
-    threading.Thread(target=work, name=f"rai-guard-{spec.name}", daemon=True).start()
+    _workers.submit(work)
     if not done.wait(timeout):
         return "timeout", None
     return box[0]
