@@ -58,3 +58,26 @@ def test_a_prompts_file_with_a_broken_case_is_refused_naming_it(tmp_path: Path):
     broken.write_text(text.replace("due = ", "deadline = ", 1), encoding="utf-8")
     with pytest.raises(ValueError, match=r"\[\[goal.cases\]\] #1: missing due; unknown deadline"):
         load_prompts(broken)
+
+
+def test_the_english_lexicon_loads_every_list_with_its_type():
+    from guards import _bias_lexicon as lexicon
+
+    lists = lexicon.load_lexicon()
+    assert isinstance(lists["TRAITS"], tuple) and "abrasive" in lists["TRAITS"]
+    assert isinstance(lists["POSSESSED_ONLY"], frozenset)
+    assert lists["SENSITIVE_TERMS"]["pregnant"] == "pregnancy"
+
+
+def test_a_lexicon_missing_a_list_or_with_an_empty_entry_is_refused_naming_it(tmp_path: Path):
+    from guards import _bias_lexicon as lexicon
+
+    text = lexicon.LEXICON_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "lexicon_en.toml"
+    text = text.replace("TOO_TRAITS = [", "TOO_TRAITZ = [", 1).replace('  "abrasive",', '  "",', 1)
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        lexicon.load_lexicon(broken)
+    message = str(err.value)
+    assert "TOO_TRAITS is missing" in message and "unknown list(s) TOO_TRAITZ" in message
+    assert "; TRAITS must be a list of non-empty strings" in message  # "abrasive" emptied in TRAITS
