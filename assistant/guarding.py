@@ -219,6 +219,14 @@ def import_guardrails() -> None:
     finally:
         if hidden and sys.modules.get("rfc3987_syntax", 0) is None:
             del sys.modules["rfc3987_syntax"]
+    # guardrails opens OpenTelemetry spans around every guard and validator call and serialises
+    # their inputs into span attributes, with or without an exporter: about a third of a draft's
+    # guard time. Off unless an OTLP endpoint is configured (or the caller chose a setting).
+    from guardrails.settings import settings
+
+    tracing = any(os.environ.get(v, "").strip() for v in ("OTEL_EXPORTER_OTLP_ENDPOINT", "RAI_OTEL_ENDPOINT"))
+    if settings.disable_tracing is None and not tracing:
+        settings.disable_tracing = True
 
 
 @lru_cache(maxsize=1)
