@@ -177,10 +177,11 @@ class _BodyLimit:
         declared = Headers(scope=scope).get("content-length")
         if declared is not None:
             if not declared.isdigit():
-                await JSONResponse({"error": "the Content-Length header is not a number"}, 400)(scope, receive, send)
+                response = _error_for(scope["path"], "the Content-Length header is not a number", 400)
+                await response(scope, receive, send)
                 return
             if int(declared) > self.limit:
-                await JSONResponse({"error": self._message()}, 413)(scope, receive, send)
+                await _error_for(scope["path"], self._message(), 413)(scope, receive, send)
                 return
         seen = 0
 
@@ -286,6 +287,21 @@ def _otel_tracer() -> Any:
 
 def _error(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+#: The OpenAI-compatible routes: their errors take OpenAI's shape, which their clients parse.
+_OPENAI_PATHS = ("/v1/chat/", "/v1/models")
+_OPENAI_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
+
+
+def _error_for(path: str, message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error response in the shape the route's clients expect (OpenAI's on the proxy routes)."""
+    if not path.startswith(_OPENAI_PATHS):
+        return _error(message, status, headers)
+    from assistant.openai_compat import OpenAIError
+
+    kind = "server_error" if status >= 500 else "invalid_request_error"
+    return OpenAIError(status, message, type=kind, code=_OPENAI_CODES.get(status), headers=headers or {}).response()
 
 
 def _rai_error_response(exc: RaiError) -> JSONResponse:
@@ -406,13 +422,13 @@ def create_app(
         return _validation_response(exc)
 
     @api.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = str(exc.detail)
         if exc.status_code == 404:
             message = "no such endpoint: see /openapi.json for the API"
         elif exc.status_code == 405:
             message = "this endpoint does not take that method: see /openapi.json"
-        return _error(message, exc.status_code, dict(exc.headers or {}))
+        return _error_for(request.url.path, message, exc.status_code, dict(exc.headers or {}))
 
     writer_or_reviewer = Depends(require(Role.WRITER, Role.REVIEWER))
     anyone = Depends(current_principal)

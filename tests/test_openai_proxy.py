@@ -288,6 +288,22 @@ def test_wrong_key_is_401_in_openai_shape(serve: Callable[..., Proxy]) -> None:
     assert res.status_code == 401 and set(res.json()["error"]) >= {"message", "type", "code"}
 
 
+def test_size_and_routing_errors_on_proxy_routes_are_in_openai_shape(serve: Callable[..., Proxy]) -> None:
+    proxy = serve(server={"max_body_bytes": 4096})
+    token = proxy.token()
+    with pytest.raises(openai.APIStatusError) as err:
+        feedback(proxy.client(token), notes="Kofi fixed the queue. " * 400)
+    assert err.value.status_code == 413 and err.value.code == "request_too_large"
+    assert "larger than 4,096 bytes" in err.value.message
+    missing = httpx.get(f"{proxy.base_url}/v1/chat/nothing", headers={"Authorization": f"Bearer {token}"})
+    assert missing.status_code == 404
+    assert missing.json()["error"]["type"] == "invalid_request_error" and missing.json()["error"]["code"] == "not_found"
+    # The service's own routes keep their shape.
+    big = httpx.post(f"{proxy.base_url}/v1/drafts/feedback", content=b"x" * 5000,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert big.status_code == 413 and isinstance(big.json()["error"], str)
+
+
 def test_a_key_without_the_writer_role_is_403(serve: Callable[..., Proxy]) -> None:
     proxy = serve()
     with pytest.raises(openai.PermissionDeniedError) as err:
