@@ -163,13 +163,18 @@ _LABEL_FORMAT_OPTION = typer.Option(
 )
 
 
+def _require_label_format(assistant: Assistant, label_format: str | None) -> None:
+    """Exit 2 naming the registered formats when ``label_format`` is not one (before any work)."""
+    if label_format is not None and label_format not in assistant.label_formats():
+        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
+
+
 def _show(assistant: Assistant, result: Draft, as_json: bool, label_format: str | None) -> None:
     """Print a draft (or its JSON); with ``label_format``, its label rendered in that format."""
+    _require_label_format(assistant, label_format)
     rendered: tuple[str, str] | None = None
     if label_format is not None and result.label is not None:
         rendered = _guarded(lambda: assistant.render_label(result, label_format))
-    elif label_format is not None and label_format not in assistant.label_formats():
-        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
     if as_json:
         data = result.to_dict()
         if rendered is not None:
@@ -231,8 +236,7 @@ def draft(
     inputs |= _parse_sets(set_)
     user = os.environ.get("RAI_USER") or os.environ.get("USER", "")
     assistant = _guarded(_assistant)
-    if label_format is not None and label_format not in assistant.label_formats():
-        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
+    _require_label_format(assistant, label_format)
     result = _guarded(lambda: assistant.draft(feature, inputs, model=model, user=user))
     _show(assistant, result, as_json, label_format)
     if result.blocked:
@@ -251,8 +255,7 @@ def accept(
     """Accept a pending draft as final text (optionally with your edit); the label records it."""
     text = _read_file(text_file, "edited text") if text_file is not None else None
     assistant = _guarded(_assistant)
-    if label_format is not None and label_format not in assistant.label_formats():
-        _fail(f"no label format named {label_format!r}; registered formats: {', '.join(assistant.label_formats())}")
+    _require_label_format(assistant, label_format)
     result = _guarded(lambda: assistant.accept(draft_id, reviewer, text=text, override_reason=override_reason))
     if as_json or label_format is not None:
         _show(assistant, result, as_json, label_format)

@@ -256,15 +256,19 @@ class ProviderGuards:
         ``Assistant.model`` (or a late-bound ``lambda name: app.model(name)``) to reuse the
         application's model registry. It is first called when the judge first runs. Without
         one, only ``openai:NAME`` judges can be built.
+    :param use_services: inside an app, take the judge from ``ctx.services`` (the app's own
+        model, built once) and keep ``model_factory`` for use outside an app.
     """
 
-    def __init__(self, config: AppConfig, *, model_factory: ChatModelFactory | None = None) -> None:
+    def __init__(
+        self, config: AppConfig, *, model_factory: ChatModelFactory | None = None, use_services: bool = False
+    ) -> None:
         self.settings = plugin_section(config, SECTION, ProviderGuardSettings)
         self._model_factory = model_factory
+        self._use_services = use_services
         self._lock = threading.Lock()
         self._client: OpenAI | None = None
         self._judge: BaseChatModel | None = None
-        self._use_services = False
         self._key = ""
         # pluggy names a plugin by __name__; a second instance on one manager fails loudly.
         self.__name__ = SECTION
@@ -424,13 +428,13 @@ class ProviderGuards:
 
 
 def build_provider_plugin(
-    config: AppConfig, *, model_factory: ChatModelFactory | None = None
+    config: AppConfig, *, model_factory: ChatModelFactory | None = None, use_services: bool = False
 ) -> ProviderGuards | None:
     """The plugin for ``[plugins.provider_guards]``, or ``None`` when it enables nothing.
 
     The section is validated either way, so a misspelt key is a :class:`ConfigError`.
     """
-    plugin = ProviderGuards(config, model_factory=model_factory)
+    plugin = ProviderGuards(config, model_factory=model_factory, use_services=use_services)
     return plugin if plugin.settings.enabled else None
 
 
@@ -457,9 +461,8 @@ def _registry_model(config: AppConfig) -> ChatModelFactory:
 @hookimpl
 def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register the provider guards that ``[plugins.provider_guards]`` turns on (none by default)."""
-    plugin = build_provider_plugin(config, model_factory=_registry_model(config))
+    # Registered by the app: the judge comes from ctx.services at check time; the factory (a
+    # plugin manager of its own) is only the fallback when a guard runs outside an app.
+    plugin = build_provider_plugin(config, model_factory=_registry_model(config), use_services=True)
     if plugin is not None:
-        # Registered by the app: the judge comes from ctx.services at check time, and the
-        # factory above (a plugin manager of its own) is only the fallback outside an app.
-        plugin._use_services = True
         plugin.register_guards(register)
