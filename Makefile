@@ -19,5 +19,5 @@ bench: install
 	bash scripts/bench.sh
 
 lint: install
-	.venv/bin/ruff check assistant plugins guards policy_corpus
-	.venv/bin/mypy
+	.venv/bin/ruff check assistant plugins guards policy_corpus tests examples bench training
+	bash scripts/typecheck.sh

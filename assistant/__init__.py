@@ -1,6 +1,21 @@
 """rai-assistant: HR writing assistants that follow a Responsible AI policy by construction.
 
->>> from assistant import Assistant
+Everything lives under one import namespace, ``rai_assistant`` (the source tree keeps the core in
+``assistant/``, the built-in features in ``plugins/``, the guards in ``guards/`` and the policy in
+``policy_corpus/``; the package maps them to ``rai_assistant``, ``rai_assistant.plugins``,
+``rai_assistant.guards`` and ``rai_assistant.policy_corpus``). A plugin needs only this module::
+
+    from rai_assistant import FeatureSpec, GuardSpec, Finding, Span, Stage, Verdict, hookimpl
+    from rai_assistant import fence, policy_rules
+
+* :func:`fence` wraps untrusted text (a user's notes) between ``-----BEGIN NOTES-----`` and
+  ``-----END NOTES-----`` lines, so the model treats it as data, not instructions.
+* :func:`policy_rules` renders the policy passages retrieved for a request as a few short lines,
+  ``[clause id] first words of the clause``, for a prompt's system message.
+
+Test helpers (a scripted model, an isolated app) live in :mod:`rai_assistant.testing`.
+
+>>> from rai_assistant import Assistant
 >>> app = Assistant()
 >>> draft = app.draft("feedback", subject="Priya Raman", notes="Led the Q3 launch; demos ran long.")
 >>> app.accept(draft.draft_id, reviewer="Sam Lee")
@@ -8,10 +23,10 @@
 
 from __future__ import annotations
 
-from assistant.app import VERSION as __version__
-from assistant.app import Assistant
-from assistant.config import AppConfig, load_config
-from assistant.errors import (
+from rai_assistant.app import VERSION as __version__
+from rai_assistant.app import Assistant
+from rai_assistant.config import AppConfig, load_config
+from rai_assistant.errors import (
     ConfigError,
     InputError,
     ModelError,
@@ -21,10 +36,11 @@ from assistant.errors import (
     ReviewError,
     StorageError,
 )
-from assistant.hookspecs import hookimpl
-from assistant.prompting import fence
-from assistant.types import (
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.prompting import fence, policy_rules
+from rai_assistant.types import (
     Clause,
+    Decision,
     Draft,
     FeatureSpec,
     Finding,
@@ -46,6 +62,7 @@ __all__ = [
     "Assistant",
     "Clause",
     "ConfigError",
+    "Decision",
     "Draft",
     "FeatureSpec",
     "Finding",
@@ -73,6 +90,7 @@ __all__ = [
     "fence",
     "hookimpl",
     "load_config",
+    "policy_rules",
 ]
 
 

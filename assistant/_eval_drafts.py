@@ -1,7 +1,7 @@
 """Scoring for ``rai eval drafts``: turn draft findings into predictions and predictions into metrics.
 
 :func:`evaluate_drafts` returns the results, which :func:`format_drafts` turns into the printed
-lines and :mod:`assistant.report` into a report.
+lines and :mod:`rai_assistant.report` into a report.
 
 A draft is predicted "flag" when a fairness (``bias``) or sensitive-fact finding exists. The eval
 has five categories; a sensitive fact about the person counts as ``protected_characteristic``.
@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant._metrics import Counts
-from assistant.types import Finding, Verdict
+from rai_assistant._metrics import Counts
+from rai_assistant.types import Finding, Verdict
 
 __all__ = [
     "EVAL_CATEGORIES",

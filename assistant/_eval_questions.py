@@ -2,7 +2,7 @@
 
 Used by ``rai eval questions``. Gold items are ``{"id", "question", "gold": [clause ids]}``;
 predictions are ``{"id", "clauses": [clause ids, best first]}``. :func:`evaluate_questions`
-returns the results, which :func:`score_questions` prints and :mod:`assistant.report` reports.
+returns the results, which :func:`score_questions` prints and :mod:`rai_assistant.report` reports.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.errors import InputError
+from rai_assistant.errors import InputError
 
 __all__ = [
     "QuestionItem",

@@ -1,7 +1,7 @@
 """Metrics for ``rai eval requests``: how well the request guards block what they should.
 
 :func:`evaluate_requests` compares predictions with the gold file and returns the results, which
-:func:`format_requests` turns into the printed lines and :mod:`assistant.report` into a report;
+:func:`format_requests` turns into the printed lines and :mod:`rai_assistant.report` into a report;
 :func:`predict_request` turns one request's findings into the prediction written with ``--out``,
 and :func:`measure_request` picks out the classifier's score for the precision/recall curves.
 """
@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assistant._metrics import Counts, CurvePoint, pr_curve
-from assistant.types import Finding, Verdict
+from rai_assistant._metrics import Counts, CurvePoint, pr_curve
+from rai_assistant.types import Finding, Verdict
 
 __all__ = [
     "ALLOW",

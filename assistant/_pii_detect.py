@@ -1,6 +1,6 @@
 """Detection of structured personal data (contact details, identifiers, addresses) in a text.
 
-Private helper of :mod:`assistant.privacy` and :mod:`guards.pii_leak`. Two sources:
+Private helper of :mod:`rai_assistant.privacy` and :mod:`rai_assistant.guards.pii_leak`. Two sources:
 
 * presidio-analyzer in regex mode: an ``AnalyzerEngine`` over presidio's ``NoOpNlpEngine`` (no
   spaCy model, nothing downloaded) with the predefined pattern recognizers for e-mail, phone,
@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from assistant.errors import ConfigError
+from rai_assistant.errors import ConfigError
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine

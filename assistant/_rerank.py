@@ -8,7 +8,7 @@ scores of a two-part question, rank positions, the question's language) into a f
 
 The weights are a small JSON file beside this module, written by
 ``training/retrieval/train_reranker.py`` from our own question sets; they load on first use. A
-missing or mismatched file raises :class:`assistant.errors.ModelError` naming the fix: retrieval
+missing or mismatched file raises :class:`rai_assistant.errors.ModelError` naming the fix: retrieval
 never silently falls back to the untrained fusion.
 """
 
@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from assistant.errors import ModelError
+from rai_assistant.errors import ModelError
 
 if TYPE_CHECKING:
     import numpy.typing as npt

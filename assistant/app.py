@@ -18,16 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 from pydantic import BaseModel, ValidationError
-
-from assistant import label as labels
-from assistant.audit import AuditLog
-from assistant.config import AppConfig, load_config
-from assistant.errors import ConfigError, InputError, NotFoundError
-from assistant.guarding import StageRunner
-from assistant.identity import Principal, Role
-from assistant.plugins import Registry, build_plugin_manager, call_each, check_registry, collect
-from assistant.store import DraftStore
-from assistant.types import (
+from rai_assistant import label as labels
+from rai_assistant.audit import AuditLog
+from rai_assistant.config import AppConfig, load_config
+from rai_assistant.errors import ConfigError, InputError, NotFoundError
+from rai_assistant.guarding import StageRunner
+from rai_assistant.identity import Principal, Role
+from rai_assistant.plugin_manager import Registry, build_plugin_manager, call_each, check_registry, collect
+from rai_assistant.store import DraftStore
+from rai_assistant.types import (
     ENFORCEABLE_CLAUSES,
     Clause,
     Draft,
@@ -42,11 +41,10 @@ from assistant.types import (
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
     from langchain_core.runnables import Runnable
-
-    from assistant.db import Database
-    from assistant.enforcement import Enforcement
-    from assistant.privacy import Vault
-    from assistant.retrieval import PolicyIndex
+    from rai_assistant.db import Database
+    from rai_assistant.enforcement import Enforcement
+    from rai_assistant.privacy import Vault
+    from rai_assistant.retrieval import PolicyIndex
 
 __all__ = ["Assistant", "VERSION", "DEFAULT_POLICY"]
 
@@ -161,7 +159,7 @@ class Assistant:
     @cached_property
     def database(self) -> Database:
         """The database of drafts, audit log, enforcement and keys, migrated to the newest schema."""
-        from assistant.db import Database
+        from rai_assistant.db import Database
 
         database = Database.from_config(self.config)
         database.upgrade()
@@ -189,8 +187,8 @@ class Assistant:
 
     @cached_property
     def policy_index(self) -> PolicyIndex:
-        from assistant.embeddings import get_embedder
-        from assistant.retrieval import PolicyIndex
+        from rai_assistant.embeddings import get_embedder
+        from rai_assistant.retrieval import PolicyIndex
 
         index = PolicyIndex(
             list(self.registry.policies.values()),
@@ -256,7 +254,7 @@ class Assistant:
         return record
 
     def _hash(self, value: str) -> str:
-        from assistant.privacy import salted_hash
+        from rai_assistant.privacy import salted_hash
 
         return salted_hash(value, self.salt) if value else ""
 
@@ -338,7 +336,7 @@ class Assistant:
         (an outage: audited as ``model_error``, never counted as a policy violation). Guard and
         placeholder problems never raise: they block.
         """
-        from assistant import road
+        from rai_assistant import road
 
         if principal is not None:
             user, tenant = principal.subject, principal.tenant
@@ -363,7 +361,7 @@ class Assistant:
         ctx = GuardContext(
             services=self, feature=feature,
             stage=Stage.PASSAGES,
-            extra={"passages": tuple(passages), "policy_versions": self.policy_versions()},
+            passages=tuple(passages), policy_versions=self.policy_versions(),
         )
         return self._runner(Stage.PASSAGES, feature).run(text, ctx)
 
@@ -371,14 +369,14 @@ class Assistant:
         self, chat: BaseChatModel, system: str, user: str, vault: Vault, max_tokens: int,
         examples: Sequence[tuple[str, str]] = (),
     ) -> str:
-        """Call the model within ``model_timeout`` (see :func:`assistant.modelcall.generate`)."""
-        from assistant import modelcall
+        """Call the model within ``model_timeout`` (see :func:`rai_assistant.modelcall.generate`)."""
+        from rai_assistant import modelcall
 
         return modelcall.generate(chat, system, user, vault, max_tokens, self.config.model_timeout, examples)
 
     def _revise(self, chat: BaseChatModel, text: str, findings: list[Finding], vault: Vault, spec: FeatureSpec) -> str | None:
-        """One revision of the flagged spans (see :func:`assistant.modelcall.revise`)."""
-        from assistant import modelcall
+        """One revision of the flagged spans (see :func:`rai_assistant.modelcall.revise`)."""
+        from rai_assistant import modelcall
 
         return modelcall.revise(chat, text, findings, vault, spec, self.config.model_timeout)
 
@@ -411,7 +409,7 @@ class Assistant:
 
     def get(self, draft_id: str, *, principal: Principal | None = None) -> Draft:
         """A stored draft; with ``principal``, only one they may see (else :class:`NotFoundError`)."""
-        from assistant import review
+        from rai_assistant import review
 
         draft, _notes, _people = review.load_for(self, draft_id, principal)
         return draft
@@ -466,7 +464,7 @@ class Assistant:
         only a draft they may decide can be accepted (:class:`NotFoundError` /
         :class:`ForbiddenError`). The audit log stores the reviewer as a salted hash.
         """
-        from assistant import review
+        from rai_assistant import review
 
         return review.accept(
             self, draft_id, reviewer, text=text, override_reason=override_reason, principal=principal
@@ -476,7 +474,7 @@ class Assistant:
         self, draft_id: str, reviewer: str = "", reason: str = "", *, principal: Principal | None = None
     ) -> Draft:
         """A person rejects a pending draft; the same rights as :meth:`accept`."""
-        from assistant import review
+        from rai_assistant import review
 
         return review.reject(self, draft_id, reviewer, reason, principal=principal)
 
@@ -506,8 +504,8 @@ class Assistant:
 
     @cached_property
     def enforcement(self) -> Enforcement:
-        from assistant.config import plugin_section
-        from assistant.enforcement import Enforcement, EnforcementSettings
+        from rai_assistant.config import plugin_section
+        from rai_assistant.enforcement import Enforcement, EnforcementSettings
 
         settings = plugin_section(self.config, "enforcement", EnforcementSettings)
         return Enforcement(self.database, settings)

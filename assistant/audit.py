@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from rai_assistant.db import AUDIT_LOCK_KEY, Database, audit
+from rai_assistant.errors import StorageError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-
-from assistant.db import AUDIT_LOCK_KEY, Database, audit
-from assistant.errors import StorageError
 
 __all__ = ["AuditLog", "AuditProblem", "GENESIS"]
 

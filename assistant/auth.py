@@ -1,6 +1,6 @@
 """Authentication for the HTTP service: authenticators, rate limits and FastAPI dependencies.
 
-``create_app`` puts an :class:`~assistant.identity.Authenticator` on ``app.state.authenticator``
+``create_app`` puts an :class:`~rai_assistant.identity.Authenticator` on ``app.state.authenticator``
 (usually :func:`build_authenticator`: API keys, plus OIDC bearer tokens where ``[server.oidc]`` is
 configured) and a :class:`RateLimiter` on ``app.state.rate_limiter``. Routes declare what they
 need with ``Depends(require(Role.WRITER))`` (or ``Depends(current_principal)`` for any role).
@@ -20,15 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
+from rai_assistant.errors import BusyError, ConfigError
+from rai_assistant.identity import Authenticator, AuthError, ForbiddenError, Principal, Role
 from starlette.concurrency import run_in_threadpool
 
-from assistant.errors import BusyError, ConfigError
-from assistant.identity import Authenticator, AuthError, ForbiddenError, Principal, Role
-
 if TYPE_CHECKING:
-    from assistant.app import Assistant
-    from assistant.config import OIDCSettings
-    from assistant.keys import KeyStore
+    from rai_assistant.app import Assistant
+    from rai_assistant.config import OIDCSettings
+    from rai_assistant.keys import KeyStore
 
 __all__ = [
     "ChainAuthenticator",
@@ -208,7 +207,7 @@ class ChainAuthenticator:
 
 def build_authenticator(assistant: Assistant) -> ChainAuthenticator:
     """API keys from the assistant's database, and OIDC tokens when ``[server.oidc]`` is set."""
-    from assistant.keys import KeyStore
+    from rai_assistant.keys import KeyStore
 
     oidc = assistant.config.server.oidc
     return ChainAuthenticator(

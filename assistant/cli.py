@@ -12,19 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
+from rai_assistant.cli_db import db_app
+from rai_assistant.cli_keys import keys_app
+from rai_assistant.cli_plugin import plugin_app
+from rai_assistant.errors import RaiError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.cli_db import db_app
-from assistant.cli_keys import keys_app
-from assistant.cli_plugin import plugin_app
-from assistant.errors import RaiError
-
 if TYPE_CHECKING:
-    from assistant.app import Assistant
-    from assistant.report import ReportHeader
-    from assistant.types import Draft, Finding
+    from rai_assistant.app import Assistant
+    from rai_assistant.report import ReportHeader
+    from rai_assistant.types import Draft, Finding
 
 __all__ = ["app", "main"]
 
@@ -58,8 +57,8 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _assistant() -> Assistant:
-    from assistant.app import Assistant
-    from assistant.config import load_config
+    from rai_assistant.app import Assistant
+    from rai_assistant.config import load_config
 
     return Assistant(load_config(_state["config"]), pm=_state["pm"])
 
@@ -83,7 +82,7 @@ def _root(
     _state["config"] = config
     dirs = [str(d) for d in plugins_dir]
     if dirs and dirs != _state.get("dirs"):
-        from assistant.plugins import build_plugin_manager
+        from rai_assistant.plugin_manager import build_plugin_manager
 
         _state["pm"] = _guarded(lambda: build_plugin_manager(dirs=dirs))
         _state["dirs"] = dirs
@@ -313,7 +312,7 @@ def check(
 @app.command()
 def plugins(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
     """List every plugin: what it registered and which other hooks it implements."""
-    from assistant.plugins import KIND_NAMES, hooks_by_plugin
+    from rai_assistant.plugin_manager import KIND_NAMES, hooks_by_plugin
 
     assistant = _guarded(_assistant)
     reg = assistant.registry
@@ -357,9 +356,8 @@ def serve(
     import ipaddress
 
     import uvicorn
-
-    from assistant.keys import KeyStore
-    from assistant.server import create_app
+    from rai_assistant.keys import KeyStore
+    from rai_assistant.server import create_app
 
     assistant = _guarded(_assistant)
     try:
@@ -426,7 +424,7 @@ def policy_ask(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Answer a question from the policy: the clauses that answer it, and with --model a short answer citing them."""
-    from assistant.policy_qa import answer_question
+    from rai_assistant.policy_qa import answer_question
 
     if not question.strip():
         _fail("the question is empty: ask what you want to know about the policy")
@@ -451,7 +449,7 @@ def policy_add(
     """Add a company policy; its clauses get ids from its numbering or headings, prefixed by the policy id."""
     import shutil
 
-    from assistant.policy import load_policy_file, slugify
+    from rai_assistant.policy import load_policy_file, slugify
 
     document = _guarded(lambda: load_policy_file(file, policy_id))
     assistant = _guarded(_assistant)
@@ -587,7 +585,7 @@ def _prepare_report(path: Path | None) -> None:
     """Fail before the evaluation, not after it, if the report cannot be drawn or written."""
     if path is None:
         return
-    from assistant.report import require_plotting
+    from rai_assistant.report import require_plotting
 
     _guarded(require_plotting)
     if path.is_dir():
@@ -605,8 +603,8 @@ def _write_report(path: Path, render: Callable[[ReportHeader], str], assistant: 
     import hashlib
     from datetime import UTC, datetime
 
-    from assistant.app import VERSION
-    from assistant.report import ReportHeader
+    from rai_assistant.app import VERSION
+    from rai_assistant.report import ReportHeader
 
     files = [f for f in (file, _sidecar(file)) if f == file or f.is_file()]
     header = ReportHeader(
@@ -629,7 +627,7 @@ def eval_requests(
     report: Path | None = _REPORT_OPTION,
 ) -> None:
     """Judge each request with the request guards; print precision, recall, F1 and more."""
-    from assistant._eval_requests import (
+    from rai_assistant._eval_requests import (
         Measurement,
         evaluate_requests,
         format_requests,
@@ -658,7 +656,7 @@ def eval_requests(
     results = evaluate_requests(gold, preds, _meta(file), per_item, measured)
     _print_lines(format_requests(results))
     if report is not None:
-        from assistant.report import requests_report
+        from rai_assistant.report import requests_report
 
         _write_report(report, partial(requests_report, results), assistant, file, len(gold), per_item)
 
@@ -670,7 +668,7 @@ def eval_drafts(
     report: Path | None = _REPORT_OPTION,
 ) -> None:
     """Judge each draft with the draft guards; print precision, recall, F1 and span recall."""
-    from assistant._eval_drafts import evaluate_drafts, format_drafts, predict_draft
+    from rai_assistant._eval_drafts import evaluate_drafts, format_drafts, predict_draft
 
     _prepare_report(report)
     assistant = _guarded(_assistant)
@@ -686,7 +684,7 @@ def eval_drafts(
     results = evaluate_drafts(gold, preds, _meta(file), per_item)
     _print_lines(format_drafts(results))
     if report is not None:
-        from assistant.report import drafts_report
+        from rai_assistant.report import drafts_report
 
         _write_report(report, partial(drafts_report, results), assistant, file, len(gold), per_item)
 
@@ -698,7 +696,7 @@ def eval_questions(
     report: Path | None = _REPORT_OPTION,
 ) -> None:
     """Retrieve clauses for each question; print recall@1, recall@3 and MRR."""
-    from assistant._eval_questions import evaluate_questions, format_questions
+    from rai_assistant._eval_questions import evaluate_questions, format_questions
 
     _prepare_report(report)
     assistant = _guarded(_assistant)
@@ -714,7 +712,7 @@ def eval_questions(
     results = _guarded(partial(evaluate_questions, gold, preds, per_item))
     _print_lines(format_questions(results))
     if report is not None:
-        from assistant.report import questions_report
+        from rai_assistant.report import questions_report
 
         _write_report(report, partial(questions_report, results), assistant, file, len(gold), per_item)
 
@@ -722,7 +720,7 @@ def eval_questions(
 def _load_plugin_commands() -> None:
     """Let plugins add sub-commands; a broken plugin must not hide the built-in commands' errors."""
     try:
-        from assistant.plugins import build_plugin_manager
+        from rai_assistant.plugin_manager import build_plugin_manager
 
         dirs = _plugin_dirs_from_argv(sys.argv)
         pm = build_plugin_manager(dirs=dirs)

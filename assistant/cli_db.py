@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
+from rai_assistant.errors import RaiError
 from rich.markup import escape
 
-from assistant.errors import RaiError
-
 if TYPE_CHECKING:
-    from assistant.db import Database
+    from rai_assistant.db import Database
 
 __all__ = ["db_app", "open_database"]
 
@@ -19,9 +18,9 @@ db_app = typer.Typer(help="Create or upgrade the database (drafts, audit log, AP
 
 def open_database(*, upgrade: bool = True) -> Database:
     """The configured database (``--config``, ``$RAI_DATABASE_URL``, ...); exits 2 with the reason if it fails."""
-    from assistant import cli
-    from assistant.config import load_config
-    from assistant.db import Database
+    from rai_assistant import cli
+    from rai_assistant.config import load_config
+    from rai_assistant.db import Database
 
     try:
         database = Database.from_config(load_config(cli._state["config"]))
@@ -35,7 +34,7 @@ def open_database(*, upgrade: bool = True) -> Database:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create the tables or migrate them to the newest version (also done at start-up)."""
-    from assistant import cli
+    from rai_assistant import cli
 
     database = open_database(upgrade=False)
     try:
@@ -51,7 +50,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Show the schema version; exits 1 when it is behind this version of rai-assistant."""
-    from assistant import cli
+    from rai_assistant import cli
 
     database = open_database(upgrade=False)
     try:

@@ -6,13 +6,12 @@ import json
 from typing import TYPE_CHECKING
 
 import typer
+from rai_assistant.errors import RaiError
 from rich.markup import escape
 from rich.table import Column, Table
 
-from assistant.errors import RaiError
-
 if TYPE_CHECKING:
-    from assistant.keys import KeyStore
+    from rai_assistant.keys import KeyStore
 
 __all__ = ["keys_app"]
 
@@ -20,8 +19,8 @@ keys_app = typer.Typer(help="Create, list and revoke API keys for the HTTP servi
 
 
 def _keys() -> KeyStore:
-    from assistant.cli_db import open_database
-    from assistant.keys import KeyStore
+    from rai_assistant.cli_db import open_database
+    from rai_assistant.keys import KeyStore
 
     return KeyStore(open_database())
 
@@ -34,7 +33,7 @@ def keys_create(
     as_json: bool = typer.Option(False, "--json", help="Print the key and token as JSON."),
 ) -> None:
     """Create a key and print its token once: it is stored only as a hash and cannot be shown again."""
-    from assistant import cli
+    from rai_assistant import cli
 
     store = _keys()
     try:
@@ -57,7 +56,7 @@ def keys_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List keys (never their tokens or hashes)."""
-    from assistant import cli
+    from rai_assistant import cli
 
     store = _keys()
     try:
@@ -88,7 +87,7 @@ def keys_list(
 @keys_app.command("revoke")
 def keys_revoke(key_id: str = typer.Argument(..., help="The key id shown by `rai keys list`.")) -> None:
     """Revoke a key: requests with its token are refused from now on."""
-    from assistant import cli
+    from rai_assistant import cli
 
     store = _keys()
     try:

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from assistant.errors import ConfigError
+from rai_assistant.errors import ConfigError
 
 __all__ = ["AppConfig", "GuardSetting", "OIDCSettings", "ServerSettings", "load_config", "plugin_section"]
 

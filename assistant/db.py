@@ -2,7 +2,7 @@
 
 Where it is, first match wins: ``$RAI_DATABASE_URL``, else ``database_url`` in the config file,
 else SQLite at ``<data dir>/rai.sqlite3``. PostgreSQL is ``postgresql+psycopg://user@host/db``.
-The schema is kept by alembic migrations shipped in :mod:`assistant.migrations`;
+The schema is kept by alembic migrations shipped in :mod:`rai_assistant.migrations`;
 :meth:`Database.upgrade` runs them at start-up (and ``rai db upgrade`` by hand).
 
 An older data directory that still holds ``drafts.sqlite3``, ``audit.sqlite3`` and
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rai_assistant.errors import ConfigError, StorageError
 from sqlalchemy import (
     Column,
     Connection,
@@ -38,10 +39,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from assistant.errors import ConfigError, StorageError
-
 if TYPE_CHECKING:
-    from assistant.config import AppConfig
+    from rai_assistant.config import AppConfig
 
 __all__ = ["Database", "SQLITE_NAME", "metadata", "drafts", "audit", "requests", "violations", "api_keys", "meta"]
 

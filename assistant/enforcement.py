@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
+from rai_assistant.db import Database, requests, violations
+from rai_assistant.types import Finding, Verdict
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import SQLAlchemyError
-
-from assistant.db import Database, requests, violations
-from assistant.types import Finding, Verdict
 
 __all__ = ["Enforcement", "EnforcementSettings", "Standing", "LEVELS"]
 

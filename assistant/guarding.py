@@ -24,7 +24,7 @@ from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 if TYPE_CHECKING:
     from guardrails import Guard

@@ -10,8 +10,8 @@ Calling conventions:
 * ``register_*(register, config)`` hooks are collect-all. Each implementation calls
   ``register(obj)`` for every object it contributes; the core checks the type, refuses a duplicate
   name and records which plugin registered it. Return values are ignored. ``config`` is the
-  validated :class:`assistant.config.AppConfig`; a plugin reads its own ``[plugins.NAME]`` section
-  with :func:`assistant.config.plugin_section`. Like any pluggy hook, an implementation may leave
+  validated :class:`rai_assistant.config.AppConfig`; a plugin reads its own ``[plugins.NAME]`` section
+  with :func:`rai_assistant.config.plugin_section`. Like any pluggy hook, an implementation may leave
   out parameters it does not use (``def register_guards(register): ...``).
 * ``amend_label`` is collect-all: every implementation may return extra fields for the label.
 * ``audit_event`` and ``on_violation`` are collect-all notifications; return values are ignored.
@@ -29,9 +29,8 @@ import pluggy
 
 if TYPE_CHECKING:
     import typer
-
-    from assistant.config import AppConfig
-    from assistant.types import FeatureSpec, Finding, GuardSpec, LabelFormat, ModelSpec, PolicyDocument
+    from rai_assistant.config import AppConfig
+    from rai_assistant.types import FeatureSpec, Finding, GuardSpec, LabelFormat, ModelSpec, PolicyDocument
 
 __all__ = ["hookimpl", "hookspec", "PROJECT_NAME"]
 
@@ -48,7 +47,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 def register_features(register: Callable[[FeatureSpec], None], config: AppConfig) -> None:
     """Register drafting features (feedback, goal, ...).
 
-    :param register: call it once per :class:`assistant.types.FeatureSpec`. A feature supplies an
+    :param register: call it once per :class:`rai_assistant.types.FeatureSpec`. A feature supplies an
         input schema, a prompt builder and an output shaper; it never receives the model.
     :param config: the application's configuration.
 
@@ -60,9 +59,9 @@ def register_features(register: Callable[[FeatureSpec], None], config: AppConfig
 def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register guards that judge text at one or more stages of the road.
 
-    :param register: call it once per :class:`assistant.types.GuardSpec`. Each guard names the
+    :param register: call it once per :class:`rai_assistant.types.GuardSpec`. Each guard names the
         clause ids it enforces; the coverage check at start-up counts them. To reuse a
-        guardrails-ai validator, wrap it with :func:`assistant.guarding.validator_guard`.
+        guardrails-ai validator, wrap it with :func:`rai_assistant.guarding.validator_guard`.
     :param config: the application's configuration.
 
     Collect-all; the return value is ignored.
@@ -73,8 +72,8 @@ def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) ->
 def register_models(register: Callable[[ModelSpec], None], config: AppConfig) -> None:
     """Register model providers, addressed as ``PREFIX:NAME`` (``openai:gpt-4o-mini``) or ``PREFIX``.
 
-    :param register: call it once per :class:`assistant.types.ModelSpec`; its factory builds a
-        LangChain chat model and must raise :class:`assistant.errors.ModelError` with an install
+    :param register: call it once per :class:`rai_assistant.types.ModelSpec`; its factory builds a
+        LangChain chat model and must raise :class:`rai_assistant.errors.ModelError` with an install
         or configuration hint when the model cannot be built.
     :param config: the application's configuration.
 
@@ -86,8 +85,8 @@ def register_models(register: Callable[[ModelSpec], None], config: AppConfig) ->
 def register_policies(register: Callable[[PolicyDocument], None], config: AppConfig) -> None:
     """Register policy documents whose clauses guards enforce and retrieval cites.
 
-    :param register: call it once per :class:`assistant.types.PolicyDocument`; build one from text
-        with :func:`assistant.policy.parse_policy`. Policy ids must be unique.
+    :param register: call it once per :class:`rai_assistant.types.PolicyDocument`; build one from text
+        with :func:`rai_assistant.policy.parse_policy`. Policy ids must be unique.
     :param config: the application's configuration.
 
     Collect-all; the return value is ignored.
@@ -98,7 +97,7 @@ def register_policies(register: Callable[[PolicyDocument], None], config: AppCon
 def register_label_formats(register: Callable[[LabelFormat], None], config: AppConfig) -> None:
     """Register ways to render a draft's disclosure label (plain text, JSON, HTML, ...).
 
-    :param register: call it once per :class:`assistant.types.LabelFormat`.
+    :param register: call it once per :class:`rai_assistant.types.LabelFormat`.
     :param config: the application's configuration.
 
     Collect-all; the return value is ignored.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from assistant.errors import RaiError
+from rai_assistant.errors import RaiError
 
 __all__ = ["AuthError", "Authenticator", "ForbiddenError", "Principal", "Role"]
 

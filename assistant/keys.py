@@ -4,7 +4,7 @@ A token reads ``rai_<key id>_<secret>``: the key id (16 hex characters) is publi
 key in listings and in the audit log; the secret (32 random bytes, URL-safe base64) is never
 stored, only its SHA-256 together with the key id. A high-entropy secret needs no slow hash.
 :meth:`KeyStore.authenticate` turns a token (or an ``Authorization: Bearer`` header) into a
-:class:`~assistant.identity.Principal` whose ``subject`` is the key id.
+:class:`~rai_assistant.identity.Principal` whose ``subject`` is the key id.
 """
 
 from __future__ import annotations
@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rai_assistant.db import Database, api_keys
+from rai_assistant.errors import InputError, NotFoundError
+from rai_assistant.identity import AuthError, Principal, Role
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.db import Database, api_keys
-from assistant.errors import InputError, NotFoundError
-from assistant.identity import AuthError, Principal, Role
-
 if TYPE_CHECKING:
-    from assistant.app import Assistant
+    from rai_assistant.app import Assistant
 
 __all__ = ["KeyRecord", "KeyStore", "validate_label"]
 
@@ -136,7 +135,7 @@ _COLUMNS = (
 
 
 class KeyStore:
-    """Create, list, revoke and check API keys. Also an :class:`~assistant.identity.Authenticator`."""
+    """Create, list, revoke and check API keys. Also an :class:`~rai_assistant.identity.Authenticator`."""
 
     def __init__(self, database: Database) -> None:
         self.database = database

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.errors import PluginError
+from rai_assistant.errors import PluginError
 
 __all__ = [
     "AI_UNEDITED",

@@ -14,8 +14,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-
-from assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import hookimpl
 
 __all__ = ["CONTENT_TYPE", "ServiceMetrics"]
 

@@ -1,7 +1,7 @@
 """Calling the model: one LangChain chat call with a timeout, placeholders checked, one revision.
 
-The road (:mod:`assistant.road`) is the only caller: a feature builds a prompt, never a call.
-Every failure of the provider becomes a :class:`~assistant.errors.ModelError` (an outage: the
+The road (:mod:`rai_assistant.road`) is the only caller: a feature builds a prompt, never a call.
+Every failure of the provider becomes a :class:`~rai_assistant.errors.ModelError` (an outage: the
 service answers 503), and a model that mangles the placeholders standing for people's names twice
 becomes :class:`PlaceholdersChanged` (a refusal: no draft goes out with a possibly wrong name).
 """
@@ -12,14 +12,13 @@ import concurrent.futures
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.errors import ModelError
-from assistant.prompting import fence
-from assistant.types import FeatureSpec, Finding, Verdict
+from rai_assistant.errors import ModelError
+from rai_assistant.prompting import fence
+from rai_assistant.types import FeatureSpec, Finding, Verdict
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
-
-    from assistant.privacy import Vault
+    from rai_assistant.privacy import Vault
 
 __all__ = ["MODEL_RETRIES", "PlaceholdersChanged", "generate", "invoke", "revise"]
 

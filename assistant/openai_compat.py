@@ -35,11 +35,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
-
-from assistant.app import VERSION
-from assistant.auth import current_principal, require
-from assistant.errors import (
+from rai_assistant.app import VERSION
+from rai_assistant.auth import current_principal, require
+from rai_assistant.errors import (
     BusyError,
     InputError,
     ModelError,
@@ -48,12 +46,13 @@ from assistant.errors import (
     ReviewError,
     StorageError,
 )
-from assistant.identity import AuthError, ForbiddenError, Principal, Role
-from assistant.server import DraftRequest
-from assistant.types import Draft, Finding, Stage, Verdict
+from rai_assistant.identity import AuthError, ForbiddenError, Principal, Role
+from rai_assistant.server import DraftRequest
+from rai_assistant.types import Draft, Finding, Stage, Verdict
+from starlette.concurrency import run_in_threadpool
 
 if TYPE_CHECKING:
-    from assistant.app import Assistant
+    from rai_assistant.app import Assistant
 
 __all__ = ["MODEL_PREFIX", "OpenAIError", "chunk_text", "feature_for_model", "model_id", "router"]
 

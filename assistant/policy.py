@@ -31,8 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import ConfigError, InputError
-from assistant.types import Clause, PolicyDocument
+from rai_assistant.errors import ConfigError, InputError
+from rai_assistant.types import Clause, PolicyDocument
 
 __all__ = [
     "BUILTIN_ALIASES",

@@ -13,12 +13,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import InputError, ModelError
+from rai_assistant.errors import InputError, ModelError
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
-
-    from assistant.types import Passage
+    from rai_assistant.types import Passage
 
 __all__ = ["NO_ANSWER", "answer_question", "build_messages"]
 

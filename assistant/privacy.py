@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
-from assistant import _pii_detect as detect
-from assistant import _pii_names as names
-from assistant.errors import ConfigError
+from rai_assistant import _pii_detect as detect
+from rai_assistant import _pii_names as names
+from rai_assistant.errors import ConfigError
 
 __all__ = [
     "PLACEHOLDER_RE",

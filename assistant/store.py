@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rai_assistant.db import Database, drafts
+from rai_assistant.errors import NotFoundError, ReviewError, StorageError
+from rai_assistant.types import Clause, Draft, Finding, Span, Verdict
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-
-from assistant.db import Database, drafts
-from assistant.errors import NotFoundError, ReviewError, StorageError
-from assistant.types import Clause, Draft, Finding, Span, Verdict
 
 __all__ = ["DraftStore"]
 

@@ -18,10 +18,12 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
+    from rai_assistant.privacy import Vault
 
 __all__ = [
     "ENFORCEABLE_CLAUSES",
     "Clause",
+    "Decision",
     "Draft",
     "DraftStatus",
     "FeatureSpec",
@@ -177,6 +179,22 @@ class GuardServices(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """What the decision-stage guards judge: a person accepting or rejecting a stored draft."""
+
+    #: Who decides, as given (a name) or as authenticated (the principal's label).
+    reviewer: str
+    #: The draft's status before the decision (only ``pending_review`` may be decided).
+    status: str
+    #: True to accept (and make the text final), False to reject.
+    accepting: bool
+    #: The findings on the text being accepted (the edited text's, when the reviewer edited it).
+    findings: tuple[Finding, ...] = ()
+    #: Why the reviewer accepts despite open findings ("" when none is given).
+    override_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class GuardContext:
     """What a guard may know besides the text it judges.
 
@@ -184,6 +202,11 @@ class GuardContext:
     of the people in the request; ``language`` is the request's detected language code.
     ``measure`` asks guards that score text to also report scores below their bar, as
     :attr:`Verdict.SCORE` findings (for evaluation and calibration only).
+
+    The road fills the stage's own fields: ``passages`` and ``policy_versions`` at
+    :attr:`Stage.PASSAGES`, ``vault`` at :attr:`Stage.DRAFT`, ``decision`` at
+    :attr:`Stage.DECISION`. ``extra`` is never written by the road: it is for plugins that build
+    contexts of their own (in tests, or in a command that runs guards directly).
     """
 
     feature: str
@@ -195,6 +218,14 @@ class GuardContext:
     language: str = "en"
     extra: Mapping[str, Any] = field(default_factory=dict)
     measure: bool = False
+    #: Passages stage: the retrieved passages, as they go into the prompt.
+    passages: tuple[Passage, ...] = ()
+    #: Passages stage: ``{policy id: version}`` of the policies in force (``None``: ask ``services``).
+    policy_versions: Mapping[str, str] | None = None
+    #: Draft stage: the request's personal-data vault (placeholders and what they stand for).
+    vault: Vault | None = None
+    #: Decision stage: who decides what.
+    decision: Decision | None = None
     #: The app's services (models by name, clauses, policy versions); ``None`` outside an app.
     services: GuardServices | None = None
     #: When the guard's time is up (``time.monotonic()`` clock), set by the road for each call. A
@@ -222,7 +253,7 @@ class GuardSpec:
     are where it runs; ``features`` limits it to some features (empty means every feature).
     ``timeout`` is in seconds: a guard that runs longer blocks the road.
     ``validator`` optionally supplies a ready guardrails-ai ``Validator`` instance instead of
-    ``check`` (see :func:`assistant.guarding.validator_guard`).
+    ``check`` (see :func:`rai_assistant.guarding.validator_guard`).
     """
 
     name: str
@@ -323,7 +354,7 @@ class Draft:
     """What the road returns: a pending draft with its label, or a blocked refusal.
 
     ``text`` is empty when the draft is blocked. ``label`` is the machine-readable disclosure
-    record (see :mod:`assistant.label`); ``notice`` is its human-readable form.
+    record (see :mod:`rai_assistant.label`); ``notice`` is its human-readable form.
     """
 
     draft_id: str

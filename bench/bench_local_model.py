@@ -32,12 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-
-from assistant.policy import load_policy_file
-from assistant.types import FeatureSpec, Passage, Prompt
-from guards.grounding import content_stems, unsupported_sentences
-from plugins._chat_models import _load_llama
-from plugins.models import local_model_path, make_local
+from rai_assistant.guards.grounding import content_stems, unsupported_sentences
+from rai_assistant.plugins._chat_models import _load_llama
+from rai_assistant.plugins.models import local_model_path, make_local
+from rai_assistant.policy import load_policy_file
+from rai_assistant.types import FeatureSpec, Passage, Prompt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,7 +127,7 @@ def _passages() -> list[Passage]:
 def _features(path: str | None) -> dict[str, FeatureSpec]:
     module: ModuleType
     if path is None:
-        import plugins.features as module
+        import rai_assistant.plugins.features as module
     else:
         spec = importlib.util.spec_from_file_location("_bench_features", path)
         if spec is None or spec.loader is None:

@@ -15,12 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import p50_p95  # noqa: E402
-
-from assistant.types import Finding, GuardContext, Stage  # noqa: E402
-from guards.bias import check_bias  # noqa: E402
-from guards.grounding import check_grounding  # noqa: E402
-from guards.quality import check_quality  # noqa: E402
-from guards.sensitive_facts import check_sensitive_facts  # noqa: E402
+from rai_assistant.guards.bias import check_bias  # noqa: E402
+from rai_assistant.guards.grounding import check_grounding  # noqa: E402
+from rai_assistant.guards.quality import check_quality  # noqa: E402
+from rai_assistant.guards.sensitive_facts import check_sensitive_facts  # noqa: E402
+from rai_assistant.types import Finding, GuardContext, Stage  # noqa: E402
 
 # A mix of clean and flagged sentences, written for the benchmark.
 _SENTENCES = (

@@ -1,4 +1,4 @@
-"""Round trip and latency of the personal-data vault (assistant.privacy).
+"""Round trip and latency of the personal-data vault (rai_assistant.privacy).
 
 Run: ``.venv/bin/python bench/bench_privacy.py [--texts 10000] [--seed 7]``
 
@@ -24,8 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import p50_p95  # noqa: E402
-
-from assistant.privacy import Vault  # noqa: E402
+from rai_assistant.privacy import Vault  # noqa: E402
 
 GIVEN = ["Priya", "Tomás", "Zoë", "Oluwaseun", "Mei", "Jean-Luc", "Siobhán", "Will", "Grace", "Ahmed", "Ana"]
 FAMILY = ["Sharma", "O'Neil", "Nguyen", "Müller", "García", "Okafor", "van der Berg", "Kowalski"]
@@ -124,8 +123,8 @@ def latency(seed: int, repeats: int = 60) -> None:
 
 def dev_set(folder: Path) -> None:
     """Round trip on every dev text, and what the guard and the name guess make of them."""
-    from assistant.types import GuardContext, Stage
-    from guards.pii_leak import check_draft
+    from rai_assistant.guards.pii_leak import check_draft
+    from rai_assistant.types import GuardContext, Stage
 
     rows = []
     for name, field in (

@@ -18,9 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import p50_p95  # noqa: E402
-
-from assistant.types import GuardContext, Stage  # noqa: E402
-from guards import acceptable_use as au  # noqa: E402
+from rai_assistant.guards import acceptable_use as au  # noqa: E402
+from rai_assistant.types import GuardContext, Stage  # noqa: E402
 
 SIZES = (200, 1000, 5000)
 RUNS = 60

@@ -22,12 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import p50_p95  # noqa: E402
+from rai_assistant import policy_corpus  # noqa: E402
+from rai_assistant.embeddings import get_embedder  # noqa: E402
+from rai_assistant.policy import parse_policy  # noqa: E402
+from rai_assistant.retrieval import PolicyIndex  # noqa: E402
+from rai_assistant.types import PolicyDocument  # noqa: E402
 
-import policy_corpus  # noqa: E402
-from assistant.embeddings import get_embedder  # noqa: E402
-from assistant.policy import parse_policy  # noqa: E402
-from assistant.retrieval import PolicyIndex  # noqa: E402
-from assistant.types import PolicyDocument  # noqa: E402
 from tests.chroma_server import chroma_server  # noqa: E402
 
 # Our own questions (not from any evaluation file).

@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant._eval_questions import question_metrics  # noqa: E402
+from rai_assistant._eval_questions import question_metrics  # noqa: E402
+
 from training.retrieval.train_reranker import (  # noqa: E402
     Example,
     build_index,

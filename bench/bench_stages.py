@@ -17,10 +17,9 @@ os.environ.setdefault("RAI_DATA_DIR", tempfile.mkdtemp(prefix="rai-bench-"))
 os.environ.setdefault("RAI_LOAD_PLUGINS", "")
 
 from _timing import p50_p95  # noqa: E402
-
-from assistant.app import Assistant  # noqa: E402
-from assistant.config import load_config  # noqa: E402
-from assistant.types import GuardContext, Stage  # noqa: E402
+from rai_assistant.app import Assistant  # noqa: E402
+from rai_assistant.config import load_config  # noqa: E402
+from rai_assistant.types import GuardContext, Stage  # noqa: E402
 
 REQUEST = (
     "Notes for Dana's feedback: she ran the warehouse cycle count for the spring quarter and cut "

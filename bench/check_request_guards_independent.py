@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.types import GuardContext, Stage  # noqa: E402
+from rai_assistant.types import GuardContext, Stage  # noqa: E402
 
 BENIGN = [
     (
@@ -333,7 +333,7 @@ HARMFUL = [
 
 
 def judge(feature: str, text: str) -> list:
-    from guards.acceptable_use import (
+    from rai_assistant.guards.acceptable_use import (
         check_acceptable_use,
         check_disclosure,
         check_injection,

@@ -1,18 +1,18 @@
 """The shipped acceptable-use classifier: sentence representations in, category probabilities out.
 
-A request is cut into segments (:func:`guards._au_features.segments`: sentences, and long run-on sentences cut in
+A request is cut into segments (:func:`rai_assistant.guards._au_features.segments`: sentences, and long run-on sentences cut in
 pieces). Every segment is looked up once in the static word-piece table distilled from the
-offline MiniLM encoder (:mod:`assistant.static_embeddings`; a transformer pass would cost about
+offline MiniLM encoder (:mod:`rai_assistant.static_embeddings`; a transformer pass would cost about
 120 ms for 1,000 characters on one core); the vector of any run of segments (the whole request,
 or a window of one to three sentences) is the mean of their word pieces, so windows cost no
 further lookups. A small multilayer perceptron maps that vector to the probability of ``benign``
 and of each block category; a linear model over hashed word and character n-grams
-(:mod:`guards._au_features`) gives a second opinion from exact surface cues (obfuscated spellings,
+(:mod:`rai_assistant.guards._au_features`) gives a second opinion from exact surface cues (obfuscated spellings,
 compounds the word pieces split badly), and the two are averaged.
 
 The weights come from ``guards/data/acceptable_use/model.npz``, built by
 ``python training/train_request_guard.py``. A missing or unreadable file, or a missing encoder
-package, raises :class:`assistant.errors.ModelError`: the guard fails closed and the road blocks
+package, raises :class:`rai_assistant.errors.ModelError`: the guard fails closed and the road blocks
 the request.
 """
 
@@ -25,9 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-
-from assistant.errors import ModelError
-from guards._au_features import BITS, text_features
+from rai_assistant.errors import ModelError
+from rai_assistant.guards._au_features import BITS, text_features
 
 __all__ = [
     "MODEL_FILE",
@@ -75,7 +74,7 @@ class Encoded:
 
 def encode(text: str, spans: list[tuple[int, int]]) -> Encoded:
     """Encode the segments ``spans`` of ``text`` (offsets into it) in one batch."""
-    from assistant.static_embeddings import get_static_embedder
+    from rai_assistant.static_embeddings import get_static_embedder
 
     pieces = [text[a:b] for a, b in spans] or [text]
     sums, counts = get_static_embedder().sums(pieces)
@@ -205,7 +204,7 @@ class SecondOpinion:
     keep: float
 
     def probability(self, text: str) -> float:
-        from assistant.embeddings import get_multilingual_embedder
+        from rai_assistant.embeddings import get_multilingual_embedder
 
         vec = get_multilingual_embedder().embed_queries([text])[0]
         h = np.maximum(0.0, vec @ self.w1 + self.b1)

@@ -1,7 +1,7 @@
 """High-precision patterns for requests whose intent has a clear shape, in en/es/fr/de.
 
 All patterns run on normalized text (lower case, accents dropped, obfuscation undone; see
-:mod:`guards.normalize`). A rule names a category and a strength: ``strong`` blocks on its own,
+:mod:`rai_assistant.guards.normalize`). A rule names a category and a strength: ``strong`` blocks on its own,
 ``weak`` only adds evidence to the classifier. A rule fires only when no ``unless`` pattern (the
 legitimate framing of the same words: "anti-bribery training", "without any health details")
 occurs near it.
@@ -500,7 +500,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 # Weak cues: broad signs of each category. Alone they never block; with the classifier leaning
-# towards blocking (see guards.acceptable_use) they decide both the verdict and the category.
+# towards blocking (see rai_assistant.guards.acceptable_use) they decide both the verdict and the category.
 _PERSON = r"(?:him|her|them|his|her|their|he|she|they|my (?:coworker|colleague|employee|report|assistant|boss|manager|intern)|the (?:new hire|intern|employee|team))"
 RULES = RULES + (
     _r(

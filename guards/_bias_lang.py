@@ -25,7 +25,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from guards._bias_text import Word, alternation, clause_end, sentence_of, sentences, words_before
+from rai_assistant.guards._bias_text import (
+    Word,
+    alternation,
+    clause_end,
+    sentence_of,
+    sentences,
+    words_before,
+)
 
 __all__ = [
     "CATEGORIES",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from guards._bias_text import alternation
+from rai_assistant.guards._bias_text import alternation
 
 __all__ = ["Scanner", "prefixes", "split_alternatives"]
 

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from guards._bias_lexicon import GROUPS, POSSESSED_ONLY, SENSITIVE_TERMS
-from guards._bias_text import (
+from rai_assistant.guards._bias_lexicon import GROUPS, POSSESSED_ONLY, SENSITIVE_TERMS
+from rai_assistant.guards._bias_text import (
     Word,
     alternation,
     is_person_subject,

@@ -9,13 +9,13 @@ Four guards share one analysis of the request, computed once per text and cached
 * ``injection``: instructions addressed to the assistant inside pasted notes; the finding names
   the clause the injected instruction aims at, else 4.5.
 
-The analysis judges the normalized text (:mod:`guards.normalize`) with a learned classifier
-(:mod:`guards._au_model`: sentence vectors distilled from MiniLM plus hashed n-grams, trained on
+The analysis judges the normalized text (:mod:`rai_assistant.guards.normalize`) with a learned classifier
+(:mod:`rai_assistant.guards._au_model`: sentence vectors distilled from MiniLM plus hashed n-grams, trained on
 several independent sources of requests in en/es/fr/de by ``training/train_request_guard.py``),
 scored on the whole request and on every window of one to three sentences, so a request spread
 over sentences or buried in long notes is judged where it is. It blocks when the block
 probability reaches the calibrated bar of the clause it points at (``[plugins.acceptable_use]
-thresholds`` overrides them). Rules (:mod:`guards._au_rules`) take part only where their shape is
+thresholds`` overrides them). Rules (:mod:`rai_assistant.guards._au_rules`) take part only where their shape is
 exact: injected instructions in pasted notes, prompt-extraction markers, questions about what the
 published policy allows (which are allowed). Spans point into the text as the user typed it.
 """
@@ -32,17 +32,16 @@ from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from assistant.config import AppConfig, plugin_section
-from assistant.errors import ModelError
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
-from guards._au_features import segments
-from guards._au_model import Classifier, encode, get_classifier, get_second_opinion
-from guards._au_rules import Hit, find_injections, is_policy_question, match_rules
-from guards.messages import detect_language, refusal
-from guards.normalize import Normalized, normalize_mapped
-from guards.taxonomy import CATEGORY_CLAUSE
+from rai_assistant.config import AppConfig, plugin_section
+from rai_assistant.errors import ModelError
+from rai_assistant.guards._au_features import segments
+from rai_assistant.guards._au_model import Classifier, encode, get_classifier, get_second_opinion
+from rai_assistant.guards._au_rules import Hit, find_injections, is_policy_question, match_rules
+from rai_assistant.guards.messages import detect_language, refusal
+from rai_assistant.guards.normalize import Normalized, normalize_mapped
+from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = [
     "CATEGORY_CLAUSE",

@@ -32,11 +32,11 @@ Words are judged by the shape of the sentence around them, not by a list of sent
   guys", "the women on the team tend to"), and a bare note with no article or subject
   ("Total airhead.") count as well;
 * Spanish, French and German work the same way, from ``guards/data/bias/*.toml``
-  (``guards._bias_lang``): copulas, gender agreement and declension, prepositional phrases.
+  (``rai_assistant.guards._bias_lang``): copulas, gender agreement and declension, prepositional phrases.
 
 "aggressive timeline", "emotional intelligence training", "her comments were abrupt" and words
 quoted as what someone said describe things or behaviour, and pass. The phrase lists are searched
-in one pass over the words (``guards._bias_scan``). The guard also judges a person's own text
+in one pass over the words (``rai_assistant.guards._bias_scan``). The guard also judges a person's own text
 (``rai check``): it needs only the text.
 """
 
@@ -47,14 +47,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
-from guards import _bias_lexicon as lex
-from guards._bias_lang import CATEGORIES as _BIAS_CATEGORIES
-from guards._bias_lang import find_bias_lang
-from guards._bias_scan import Scanner
-from guards._bias_sensitive import find_sensitive, is_topic_or_others, loose_sensitive_terms
-from guards._bias_text import (
+from rai_assistant.guards import _bias_lexicon as lex
+from rai_assistant.guards._bias_lang import CATEGORIES as _BIAS_CATEGORIES
+from rai_assistant.guards._bias_lang import find_bias_lang
+from rai_assistant.guards._bias_scan import Scanner
+from rai_assistant.guards._bias_sensitive import find_sensitive, is_topic_or_others, loose_sensitive_terms
+from rai_assistant.guards._bias_text import (
     FUNCTION_WORDS,
     PERSON_NOUNS,
     Word,
@@ -68,6 +66,8 @@ from guards._bias_text import (
     sentences,
     words_before,
 )
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["CATEGORIES", "CLAUSES", "GUARD", "BiasHit", "check_bias", "find_bias", "register_guards"]
 
@@ -130,7 +130,7 @@ _NOT_SCANNED = frozenset({"article_tail"})
 
 @cache
 def _scanner() -> Scanner:
-    """All whole-text patterns, searched in one pass (see ``guards._bias_scan``)."""
+    """All whole-text patterns, searched in one pass (see ``rai_assistant.guards._bias_scan``)."""
     return Scanner({k: (v.pattern, v.flags) for k, v in _rx().items() if k not in _NOT_SCANNED})
 
 
@@ -153,7 +153,7 @@ class _Lazy:
 def _any(patterns: Sequence[str], *, tail: bool = True) -> _Lazy:
     """One case-insensitive regex for many phrases, each starting at a word boundary.
 
-    Each phrase stays a branch of its own, so that the scanner (``guards._bias_scan``) files it
+    Each phrase stays a branch of its own, so that the scanner (``rai_assistant.guards._bias_scan``) files it
     under the letters it can start with and tries it only where such a word starts.
     """
     end = r"\b" if tail else ""

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.errors import ModelError
-from assistant.types import Span
+from rai_assistant.errors import ModelError
+from rai_assistant.types import Span
 
 __all__ = ["VOCABULARY_FILE", "Normalized", "default_vocabulary", "normalize", "normalize_mapped"]
 

@@ -8,13 +8,14 @@ Passages go into the model's prompt as trusted policy text, so two things must h
   a ``system:`` line, chat-template tokens): a policy file anyone can edit is an injection path.
 
 Both are BLOCK findings. Call :func:`check_passages` directly, or let the road run the registered
-guard at ``Stage.PASSAGES`` with ``GuardContext.extra``:
+guard at ``Stage.PASSAGES``, which reads from :class:`~rai_assistant.types.GuardContext`:
 
-* ``extra["policy_versions"]`` (required): ``{policy_id: version}`` of the registered policies;
-* ``extra["passages"]`` (preferred): the :class:`~assistant.types.Passage` objects. Spans are then
+* ``policy_versions`` (required, or ``services`` to ask): ``{policy_id: version}`` of the
+  registered policies;
+* ``passages`` (preferred): the :class:`~rai_assistant.types.Passage` objects. Spans are then
   offsets into each passage's clause text.
 
-Without ``extra["passages"]`` the guard reads the text it is given, which must be built with
+Without ``passages`` the guard reads the text it is given, which must be built with
 :func:`format_passages`: one block per passage, a header line
 ``[[passage clause=ID policy=POLICY version=VERSION]]`` followed by the clause text. Spans are
 then offsets into that text.
@@ -25,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from assistant.errors import ConfigError
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Passage, Span, Stage, Verdict
+from rai_assistant.errors import ConfigError
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Passage, Span, Stage, Verdict
 
 __all__ = ["GUARD_NAME", "check_passages", "format_passages", "register_guards"]
 
@@ -131,22 +132,23 @@ def check_passages(passages: Sequence[Passage], current_versions: Mapping[str, s
 
 
 def _check(text: str, ctx: GuardContext) -> list[Finding]:
-    versions = ctx.extra.get("policy_versions")
+    versions = ctx.policy_versions
+    if versions is None and ctx.services is not None:
+        versions = ctx.services.policy_versions()
     if not isinstance(versions, Mapping):
         # Fail closed: without the versions in force this guard cannot vouch for any passage.
         raise ConfigError(
-            "passage_integrity needs GuardContext.extra['policy_versions'] "
-            "({policy_id: version}); the pipeline must pass the registered policies' versions"
+            "passage_integrity needs GuardContext.policy_versions ({policy_id: version}) or "
+            "GuardContext.services; the pipeline must pass the registered policies' versions"
         )
-    passages = ctx.extra.get("passages")
-    if passages is not None:
-        return check_passages(list(passages), versions)
+    if ctx.passages:
+        return check_passages(list(ctx.passages), versions)
     headers = list(_HEADER.finditer(text))
     if not headers:
         if text.strip():
             raise ConfigError(
                 "passage_integrity got passage text without headers: build it with "
-                "guards.passages.format_passages or pass extra['passages']"
+                "rai_assistant.guards.passages.format_passages or pass GuardContext.passages"
             )
         return []
     findings: list[Finding] = []

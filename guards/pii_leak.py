@@ -9,9 +9,9 @@ A placeholder still in the draft means the model mangled or invented one (``[Per
 ``PERSON_1]``, ``[PERSON_9]``); the draft then names nobody or the wrong person, so it is blocked
 (BLOCK, category ``placeholder``).
 
-Context read from :class:`assistant.types.GuardContext`:
+Context read from :class:`rai_assistant.types.GuardContext`:
 
-* ``ctx.extra["vault"]`` (optional): the request's :class:`assistant.privacy.Vault`. With it, text
+* ``ctx.vault`` (optional): the request's :class:`rai_assistant.privacy.Vault`. With it, text
   shaped like a placeholder that the user wrote in the request is not mistaken for a model error.
   Without it, every placeholder-like string in the draft blocks.
 """
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.hookspecs import hookimpl
-from assistant.privacy import Vault, find_personal_data, find_placeholder_like
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.privacy import Vault, find_personal_data, find_placeholder_like
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["GUARD_NAME", "check_draft", "register_guards"]
 
@@ -45,9 +45,9 @@ _LEAKS = {
 def check_draft(text: str, ctx: GuardContext) -> Sequence[Finding]:
     """Findings for personal data and unrestored placeholders in a restored draft."""
     findings: list[Finding] = []
-    vault = ctx.extra.get("vault")
+    vault = ctx.vault
     if vault is not None and not isinstance(vault, Vault):
-        raise TypeError(f"ctx.extra['vault'] must be an assistant.privacy.Vault, not {type(vault).__name__}")
+        raise TypeError(f"ctx.vault must be an rai_assistant.privacy.Vault, not {type(vault).__name__}")
     leftovers = vault.leftover_placeholders(text) if vault is not None else find_placeholder_like(text)
     for start, end, found in leftovers:
         findings.append(

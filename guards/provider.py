@@ -63,12 +63,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from assistant.config import AppConfig, plugin_section
-from assistant.errors import ConfigError
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
-from guards.taxonomy import CATEGORY_CLAUSE
+from rai_assistant.config import AppConfig, plugin_section
+from rai_assistant.errors import ConfigError
+from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -234,9 +233,9 @@ def _message_text(content: Any) -> str:
 
 def _protected(text: str, ctx: GuardContext) -> str:
     """``text`` with personal data replaced by placeholders, as the drafting model would see it."""
-    from assistant.privacy import Vault
+    from rai_assistant.privacy import Vault
 
-    # A fresh vault: the road's own vault (ctx.extra["vault"]) must not gain entries from a guard.
+    # A fresh vault: the road's own vault (ctx.vault) must not gain entries from a guard.
     return Vault.for_request(people=ctx.people, subject="").protect(text)
 
 
@@ -387,7 +386,7 @@ class ProviderGuards:
                 if self._model_factory is not None:
                     self._judge = self._model_factory(name)
                 else:
-                    from plugins.models import make_openai
+                    from rai_assistant.plugins.models import make_openai
 
                     options: dict[str, Any] = {
                         "timeout": self.settings.timeout,
@@ -442,8 +441,8 @@ def _registry_model(config: AppConfig) -> ChatModelFactory:
     """Build a judge through the model providers every installed plugin registers."""
 
     def build(name: str) -> BaseChatModel:
-        from assistant.errors import NotFoundError
-        from assistant.plugins import build_plugin_manager, collect
+        from rai_assistant.errors import NotFoundError
+        from rai_assistant.plugin_manager import build_plugin_manager, collect
 
         registry = collect(build_plugin_manager(), config)
         prefix, _, rest = name.partition(":")

@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
-from guards._bias_text import alternation, sentence_of, sentences
+from rai_assistant.guards._bias_text import alternation, sentence_of, sentences
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["CLAUSES", "GUARD", "check_quality", "register_guards"]
 

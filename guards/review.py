@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
+from rai_assistant.errors import ConfigError
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 __all__ = ["check_decision", "register_guards"]
 
@@ -37,8 +38,11 @@ def _reviewer_problem(reviewer: str) -> str:
 
 
 def check_decision(text: str, ctx: GuardContext) -> list[Finding]:
-    extra = ctx.extra
-    reviewer = str(extra.get("reviewer", ""))
+    decision = ctx.decision
+    if decision is None:
+        # Fail closed: without the decision this guard cannot vouch for anyone deciding anything.
+        raise ConfigError("the review guard runs at the decision stage and needs GuardContext.decision")
+    reviewer = decision.reviewer
     findings: list[Finding] = []
 
     def block(message: str, clause: str = "5.review", category: str = "review") -> None:
@@ -49,15 +53,15 @@ def check_decision(text: str, ctx: GuardContext) -> list[Finding]:
     problem = _reviewer_problem(reviewer)
     if problem:
         block(f"A person must review the draft: {problem}.", "3.human-control", "reviewer")
-    status = extra.get("status")
+    status = decision.status
     if status != "pending_review":
         block(f"The draft is {status}; only a pending draft can be decided.", "5.review", "state")
-    if not extra.get("accepting"):
+    if not decision.accepting:
         return findings
     open_findings = [
-        f for f in extra.get("findings", ()) if f.verdict is not Verdict.ADVICE and _MUST_CLEAR & set(f.clauses)
+        f for f in decision.findings if f.verdict is not Verdict.ADVICE and _MUST_CLEAR & set(f.clauses)
     ]
-    reason = str(extra.get("override_reason", "")).strip()
+    reason = decision.override_reason.strip()
     if open_findings and len(reason) < _MIN_REASON:
         listed = "; ".join(
             f"{f.category or f.guard} at {f.span.text!r}" if f.span else (f.category or f.guard)
@@ -69,7 +73,7 @@ def check_decision(text: str, ctx: GuardContext) -> list[Finding]:
             open_findings[0].clauses[0],
             "open_findings",
         )
-    blocking = [f for f in extra.get("findings", ()) if f.blocking]
+    blocking = [f for f in decision.findings if f.blocking]
     if blocking:
         block("The text has blocking findings and cannot become final: " + blocking[0].message, "5.review", "blocked")
     return findings

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
-from guards._bias_sensitive import find_sensitive
+from rai_assistant.guards._bias_sensitive import find_sensitive
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["CATEGORY", "CLAUSES", "GUARD", "check_sensitive_facts", "register_guards"]
 

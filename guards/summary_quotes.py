@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.hookspecs import hookimpl
-from assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["MIN_WORDS", "check_quotes", "register_guards"]
 

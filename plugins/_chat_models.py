@@ -1,6 +1,6 @@
 """LangChain chat models of our own: the embedded SmolLM2 (via llama.cpp) and a fake for tests.
 
-Kept apart from :mod:`plugins.models` because ``langchain_core.language_models`` takes about
+Kept apart from :mod:`rai_assistant.plugins.models` because ``langchain_core.language_models`` takes about
 0.4 s to import; the registration module stays cheap and imports this one on first use.
 """
 
@@ -17,9 +17,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field, PrivateAttr
-
-from assistant.errors import ModelError
-from plugins.models import placeholder_draft
+from rai_assistant.errors import ModelError
+from rai_assistant.plugins.models import placeholder_draft
 
 if TYPE_CHECKING:
     from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -125,7 +124,7 @@ class LocalChatModel(BaseChatModel):
 
     The model loads on the first call and is shared by every instance in the process. Generation
     streams token by token so that ``timeout`` can stop it: a draft that runs past the deadline
-    raises :class:`~assistant.errors.ModelError` instead of holding a core.
+    raises :class:`~rai_assistant.errors.ModelError` instead of holding a core.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -245,8 +244,8 @@ class FakeChatModel(BaseChatModel):
 
     Each reply is a string or a function of the messages received (so a test can echo the
     placeholders it was given). With ``echo=True`` an empty queue answers with
-    :func:`plugins.models.placeholder_draft`; otherwise it raises
-    :class:`~assistant.errors.ModelError`. ``calls`` records every list of messages received.
+    :func:`rai_assistant.plugins.models.placeholder_draft`; otherwise it raises
+    :class:`~rai_assistant.errors.ModelError`. ``calls`` records every list of messages received.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

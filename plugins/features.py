@@ -1,7 +1,7 @@
 """The four built-in drafting features: feedback, goal, self_review and summary.
 
 Each feature is an input schema, a prompt builder and an output shaper, registered through
-:func:`assistant.hookspecs.register_features` like a third-party feature. A feature never sees the
+:func:`rai_assistant.hookspecs.register_features` like a third-party feature. A feature never sees the
 model, so it cannot skip a guard.
 
 Prompts are written for the weakest model we ship (SmolLM2-135M): a short system message with the
@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
-
-from assistant.errors import InputError
-from assistant.hookspecs import hookimpl
-from assistant.prompting import fence
-from assistant.types import FeatureSpec, Passage, Prompt
+from rai_assistant.errors import InputError
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.prompting import fence, policy_rules
+from rai_assistant.types import FeatureSpec, Passage, Prompt
 
 __all__ = [
     "FEATURES",
@@ -52,10 +51,6 @@ __all__ = [
 MAX_NOTES = 8000
 MAX_NAME = 100
 MAX_COMMENTS = 50
-#: Policy text beyond this many characters per clause is cut at a word: a small model loses the
-#: task in long policy text.
-MAX_RULE_CHARS = 90
-MAX_RULES = 3
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -159,37 +154,6 @@ _ATTRIBUTION_RE = re.compile(
 )
 
 
-def _cut(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
-
-
-def policy_rules(passages: Sequence[Passage]) -> str:
-    """The retrieved policy passages, one short line each: ``[clause id] first words``.
-
-    A small model loses the task in long policy text, so each clause is cut to its first
-    ~90 characters; a list item drops the lead-in its items share ("... agree that they will
-    not:") so the line carries the item's own words.
-    """
-    lines = []
-    seen: set[str] = set()
-    for passage in passages:
-        clause = passage.clause
-        if clause.id in seen:
-            continue
-        seen.add(clause.id)
-        text = _LEAD_IN_RE.sub("", " ".join(clause.text.split()), count=1)
-        lines.append(f"[{clause.id}] {_cut(text, MAX_RULE_CHARS)}")
-        if len(lines) == MAX_RULES:
-            break
-    if not lines:
-        return ""
-    return "Follow the company policy:\n" + "\n".join(lines)
-
-
-_LEAD_IN_RE = re.compile(r"^[^:]{0,160}\bwill not:\s*", re.IGNORECASE)
 #: Rules and few-shot cases of the built-in features (``plugins/data/prompts.toml``).
 PROMPTS_FILE = Path(__file__).with_name("data") / "prompts.toml"
 _CASE_KEYS = {"feedback": ("notes", "answer"), "goal": ("notes", "due", "answer"),

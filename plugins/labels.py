@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from assistant.hookspecs import hookimpl
-from assistant.types import LabelFormat
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import LabelFormat
 
 __all__ = ["render_json", "render_text", "register_label_formats"]
 

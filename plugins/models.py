@@ -1,12 +1,12 @@
 """Built-in model providers: ``openai:NAME``, ``local`` (embedded SmolLM2) and ``fake``.
 
-Registered through :func:`assistant.hookspecs.register_models` like any third-party provider.
-Each factory returns a LangChain chat model and raises :class:`~assistant.errors.ModelError`
+Registered through :func:`rai_assistant.hookspecs.register_models` like any third-party provider.
+Each factory returns a LangChain chat model and raises :class:`~rai_assistant.errors.ModelError`
 with an install or configuration hint when it cannot. Heavy imports (langchain_openai,
 llama_cpp, our own chat model classes) happen inside the factories, never at import time.
 
 Options (the ``options`` mapping a factory receives) are validated per provider; unknown keys
-raise :class:`~assistant.errors.ConfigError`:
+raise :class:`~rai_assistant.errors.ConfigError`:
 
 * ``openai``: ``temperature``, ``timeout`` (s, default 30), ``max_retries`` (default 1),
   ``max_tokens``, ``base_url`` (else ``OPENAI_BASE_URL``).
@@ -25,15 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
-
-from assistant.errors import ConfigError, ModelError
-from assistant.hookspecs import hookimpl
-from assistant.types import ModelSpec
+from rai_assistant.errors import ConfigError, ModelError
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import ModelSpec
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
-
-    from plugins._chat_models import FakeChatModel, LocalChatModel
+    from rai_assistant.plugins._chat_models import FakeChatModel, LocalChatModel
 
 __all__ = [
     "PLACEHOLDER_RE",
@@ -176,13 +174,13 @@ def make_local(name: str, options: Mapping[str, Any]) -> BaseChatModel:
     else:
         path = local_model_path()
     if importlib.util.find_spec("llama_cpp") is None:
-        from plugins._chat_models import llama_install_hint
+        from rai_assistant.plugins._chat_models import llama_install_hint
 
         raise ModelError(
             f"the local model needs llama-cpp-python: {llama_install_hint()}, "
             "or use --model openai:NAME"
         )
-    from plugins._chat_models import LocalChatModel
+    from rai_assistant.plugins._chat_models import LocalChatModel
 
     settings: dict[str, Any] = {"model_path": str(path), "n_ctx": opts.n_ctx}
     if opts.model_path is not None:
@@ -261,10 +259,10 @@ def placeholder_draft(prompt: str) -> str:
 def fake_model(replies: Iterable[Any] = (), *, echo: bool = False) -> FakeChatModel:
     """A :class:`FakeChatModel` answering ``replies`` in order (strings or ``f(messages)``).
 
-    When the queue is empty it raises :class:`~assistant.errors.ModelError`, or with
+    When the queue is empty it raises :class:`~rai_assistant.errors.ModelError`, or with
     ``echo=True`` answers with :func:`placeholder_draft`.
     """
-    from plugins._chat_models import FakeChatModel
+    from rai_assistant.plugins._chat_models import FakeChatModel
 
     return FakeChatModel(replies=list(replies), echo=echo)
 
@@ -316,7 +314,7 @@ def __getattr__(name: str) -> Any:
     # The chat model classes live in a module that imports langchain_core's language models
     # (~0.4 s); load it only when someone asks for a class (PEP 562).
     if name in {"FakeChatModel", "LocalChatModel"}:
-        from plugins import _chat_models
+        from rai_assistant.plugins import _chat_models
 
         return getattr(_chat_models, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

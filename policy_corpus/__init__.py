@@ -1,10 +1,10 @@
 """The built-in policy: Betterworks' Responsible AI Policy, registered like any plugin's policy.
 
 The text ships unchanged as ``responsible-ai-policy.txt`` (its web-page first line and the lost
-contact e-mail addresses are handled by :func:`assistant.policy.parse_policy`, not by editing the
+contact e-mail addresses are handled by :func:`rai_assistant.policy.parse_policy`, not by editing the
 file). Beside it, ``responsible-ai-policy.hints.toml`` holds plain-language retrieval hints per
-clause; :class:`assistant.retrieval.PolicyIndex` finds them through the document's ``source``
-(see :func:`assistant.policy.hints_for`), as it would for any policy file with such a sidecar.
+clause; :class:`rai_assistant.retrieval.PolicyIndex` finds them through the document's ``source``
+(see :func:`rai_assistant.policy.hints_for`), as it would for any policy file with such a sidecar.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import functools
 from collections.abc import Callable
 from importlib import resources
 
-from assistant.config import AppConfig
-from assistant.hookspecs import hookimpl
-from assistant.policy import DEFAULT_POLICY_ID, hints_for, load_policy_file, parse_policy
-from assistant.types import PolicyDocument
+from rai_assistant.config import AppConfig
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.policy import DEFAULT_POLICY_ID, hints_for, load_policy_file, parse_policy
+from rai_assistant.types import PolicyDocument
 
 __all__ = [
     "POLICY_FILE",

@@ -33,13 +33,13 @@ class ScriptedModel:
     """
 
     def __init__(self, *replies: Any, echo: bool = False) -> None:
-        from plugins.models import fake_model
+        from rai_assistant.plugins.models import fake_model
 
         self.model = fake_model(replies, echo=echo)
         self.__name__ = f"scripted-{id(self)}"
 
     def register_models(self, register: Callable[..., None]) -> None:
-        from assistant.types import ModelSpec
+        from rai_assistant.types import ModelSpec
 
         register(ModelSpec(prefix="scripted", factory=lambda name, options: self.model))
 
@@ -49,7 +49,7 @@ class ScriptedModel:
 
 
 def _mark(plugin: ScriptedModel) -> ScriptedModel:
-    from assistant.hookspecs import hookimpl
+    from rai_assistant.hookspecs import hookimpl
 
     # pluggy reads the marker from the function; mark the bound method's function once.
     if not hasattr(ScriptedModel.register_models, "rai_assistant_impl"):
@@ -68,8 +68,8 @@ def scripted() -> Callable[..., ScriptedModel]:
 @pytest.fixture
 def make_app(tmp_path: Path) -> Callable[..., Any]:
     """Build an Assistant with extra throwaway plugins and config overrides."""
-    from assistant.app import Assistant
-    from assistant.config import load_config
+    from rai_assistant.app import Assistant
+    from rai_assistant.config import load_config
 
     def make(*plugins: object, **config: Any) -> Assistant:
         cfg = load_config(None, **({"model": "scripted"} | config))

@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from plugins.models import placeholder_draft
+from rai_assistant.plugins.models import placeholder_draft
 
 __all__ = ["MODERATION_CATEGORIES", "ModerationFn", "OpenAIStub", "Reply"]
 
@@ -64,7 +64,7 @@ class OpenAIStub:
     """An OpenAI-compatible server on a free port of 127.0.0.1, run in a background thread.
 
     :param replies: chat replies served in order. ``None`` answers every request with
-        :func:`plugins.models.placeholder_draft` of the messages; a list that runs out answers
+        :func:`rai_assistant.plugins.models.placeholder_draft` of the messages; a list that runs out answers
         HTTP 500, so a test that calls the model more often than it expects fails loudly.
     :param moderation: scores each moderation input; by default nothing is flagged.
     :param delay: seconds to wait before every answer.

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pluggy
 import pytest
-
-from assistant import hookspecs
-from assistant.config import AppConfig
-from assistant.errors import ModelError
-from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
-from guards import _au_model, acceptable_use
-from guards.acceptable_use import CATEGORY_CLAUSE
-from guards.messages import detect_language
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.errors import ModelError
+from rai_assistant.guards import _au_model, acceptable_use
+from rai_assistant.guards.acceptable_use import CATEGORY_CLAUSE
+from rai_assistant.guards.messages import detect_language
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 
 def _specs() -> dict[str, GuardSpec]:
@@ -224,8 +223,8 @@ def test_corrupt_model_fails_closed(tmp_path: Path) -> None:
 def test_rule_prefilter_never_changes_which_rules_fire() -> None:
     # The word-start prefilter only skips work: on every test sentence it must agree with
     # running every rule over the whole text.
-    from guards import _au_rules
-    from guards.normalize import normalize
+    from rai_assistant.guards import _au_rules
+    from rai_assistant.guards.normalize import normalize
 
     texts = [t for _, t in BLOCKED] + [
         "Write feedback for Yusra: she absolutely killed it at the customer summit.",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pluggy
 import pytest
-
-from assistant import hookspecs
-from assistant.config import AppConfig
-from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
-from guards import bias
-from guards.bias import check_bias
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.guards import bias
+from rai_assistant.guards.bias import check_bias
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 CTX = GuardContext(feature="feedback", stage=Stage.DRAFT)
 

@@ -8,10 +8,9 @@ Each behaviour has work talk next to it that uses the same words about facts and
 from __future__ import annotations
 
 import pytest
-
-from assistant.types import Finding, GuardContext, Stage
-from guards.bias import check_bias
-from guards.sensitive_facts import check_sensitive_facts
+from rai_assistant.guards.bias import check_bias
+from rai_assistant.guards.sensitive_facts import check_sensitive_facts
+from rai_assistant.types import Finding, GuardContext, Stage
 
 CTX = GuardContext(feature="feedback", stage=Stage.DRAFT)
 

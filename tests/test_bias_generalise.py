@@ -11,13 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-
-from assistant.types import Finding, GuardContext, Stage
-from guards import _bias_lang
-from guards._bias_lang import LANGUAGES, BiasDataError, inflect, load_language, parse_language
-from guards._bias_scan import Scanner
-from guards.bias import check_bias
-from guards.sensitive_facts import check_sensitive_facts
+from rai_assistant.guards import _bias_lang
+from rai_assistant.guards._bias_lang import LANGUAGES, BiasDataError, inflect, load_language, parse_language
+from rai_assistant.guards._bias_scan import Scanner
+from rai_assistant.guards.bias import check_bias
+from rai_assistant.guards.sensitive_facts import check_sensitive_facts
+from rai_assistant.types import Finding, GuardContext, Stage
 
 CTX = GuardContext(feature="feedback", stage=Stage.DRAFT)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from rai_assistant.embeddings import get_embedder
+from rai_assistant.policy import parse_policy
+from rai_assistant.retrieval import PolicyIndex
 
-from assistant.embeddings import get_embedder
-from assistant.policy import parse_policy
-from assistant.retrieval import PolicyIndex
 from tests.chroma_server import chroma_server
 
 # A small policy keeps the test quick: the server, not the corpus, is under test.

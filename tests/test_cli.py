@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-RAI = [sys.executable, "-m", "assistant.cli"]
+RAI = [sys.executable, "-m", "rai_assistant.cli"]
 
 
 def rai(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -116,7 +116,7 @@ def test_check_reports_bias_with_span():
 def test_plugins_and_models_list_builtins():
     res = rai("plugins")
     assert res.returncode == 0
-    for name in ("guards.review", "plugins.features", "policy_corpus"):
+    for name in ("rai_assistant.guards.review", "rai_assistant.plugins.features", "rai_assistant.policy_corpus"):
         assert name in res.stdout
     models = rai("models")
     assert "openai" in models.stdout and "local" in models.stdout

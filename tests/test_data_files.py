@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from guards import messages
-from guards.taxonomy import CATEGORY_CLAUSE
+from rai_assistant.guards import messages
+from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE
 
 
 def test_every_acceptable_use_category_has_a_refusal_in_every_language():
@@ -34,14 +33,14 @@ def test_a_messages_file_missing_a_language_is_refused_naming_what_is_missing(tm
     del lines[de]
     lines = [ln.replace(" {how}", "") if ln.startswith("fr = ") and "{what}" in ln else ln for ln in lines]
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match=r"lacks") as err:
         messages.load_messages(broken)
     assert "[what.hate] lacks de" in str(err.value)
     assert "[template] fr lacks {how}" in str(err.value)
 
 
 def test_the_prompts_file_gives_every_feature_rules_and_four_cases():
-    from plugins.features import load_prompts
+    from rai_assistant.plugins.features import load_prompts
 
     prompts = load_prompts()
     assert len(prompts["common"]) == 3
@@ -51,7 +50,7 @@ def test_the_prompts_file_gives_every_feature_rules_and_four_cases():
 
 
 def test_a_prompts_file_with_a_broken_case_is_refused_naming_it(tmp_path: Path):
-    from plugins.features import PROMPTS_FILE, load_prompts
+    from rai_assistant.plugins.features import PROMPTS_FILE, load_prompts
 
     text = PROMPTS_FILE.read_text(encoding="utf-8")
     broken = tmp_path / "prompts.toml"
@@ -61,7 +60,7 @@ def test_a_prompts_file_with_a_broken_case_is_refused_naming_it(tmp_path: Path):
 
 
 def test_the_english_lexicon_loads_every_list_with_its_type():
-    from guards import _bias_lexicon as lexicon
+    from rai_assistant.guards import _bias_lexicon as lexicon
 
     lists = lexicon.load_lexicon()
     assert isinstance(lists["TRAITS"], tuple) and "abrasive" in lists["TRAITS"]
@@ -70,13 +69,13 @@ def test_the_english_lexicon_loads_every_list_with_its_type():
 
 
 def test_a_lexicon_missing_a_list_or_with_an_empty_entry_is_refused_naming_it(tmp_path: Path):
-    from guards import _bias_lexicon as lexicon
+    from rai_assistant.guards import _bias_lexicon as lexicon
 
     text = lexicon.LEXICON_FILE.read_text(encoding="utf-8")
     broken = tmp_path / "lexicon_en.toml"
     text = text.replace("TOO_TRAITS = [", "TOO_TRAITZ = [", 1).replace('  "abrasive",', '  "",', 1)
     broken.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match=r"is missing") as err:
         lexicon.load_lexicon(broken)
     message = str(err.value)
     assert "TOO_TRAITS is missing" in message and "unknown list(s) TOO_TRAITZ" in message

@@ -8,8 +8,7 @@ import types
 from pathlib import Path
 
 import pytest
-
-from assistant import hookspecs
+from rai_assistant import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
@@ -83,7 +82,7 @@ def test_docs_command_example_adds_a_command():
 
 
 def test_docs_on_violation_example_suspends_child_harm():
-    from assistant.types import Finding, Verdict
+    from rai_assistant.types import Finding, Verdict
 
     module = _module(next(b for b in _blocks() if "def on_violation" in b), "doc_violation")
     f = Finding(guard="acceptable_use", clauses=("4.2",), verdict=Verdict.BLOCK, message="m", category="child_harm")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pluggy
 import pytest
-
-from assistant import hookspecs
-from assistant._eval_drafts import predict_draft, score_drafts
-from assistant.config import AppConfig
-from assistant.types import GuardContext, GuardSpec, Stage, Verdict
-from guards import bias, grounding, quality, sensitive_facts
-from guards.bias import check_bias
-from guards.grounding import check_grounding
-from guards.quality import check_quality
-from guards.sensitive_facts import check_sensitive_facts
+from rai_assistant import hookspecs
+from rai_assistant._eval_drafts import predict_draft, score_drafts
+from rai_assistant.config import AppConfig
+from rai_assistant.guards import bias, grounding, quality, sensitive_facts
+from rai_assistant.guards.bias import check_bias
+from rai_assistant.guards.grounding import check_grounding
+from rai_assistant.guards.quality import check_quality
+from rai_assistant.guards.sensitive_facts import check_sensitive_facts
+from rai_assistant.types import GuardContext, GuardSpec, Stage, Verdict
 
 CTX = GuardContext(feature="feedback", stage=Stage.DRAFT)
 

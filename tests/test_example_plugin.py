@@ -31,7 +31,7 @@ def rai(site: Path, *args: str, load: str | None = None) -> subprocess.Completed
         env.pop("RAI_LOAD_PLUGINS", None)
     else:
         env["RAI_LOAD_PLUGINS"] = load
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env, timeout=240)
+    return subprocess.run([sys.executable, "-m", "rai_assistant.cli", *args], capture_output=True, text=True, env=env, timeout=240)
 
 
 def test_plugin_is_listed_and_its_feature_passes_the_same_guards(installed: Path):

@@ -7,16 +7,14 @@ import re
 
 import pluggy
 import pytest
+import rai_assistant.hookspecs
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
-
-import assistant.hookspecs
-from assistant.config import AppConfig
-from assistant.errors import InputError
-from assistant.types import Clause, FeatureSpec, Passage, Prompt
-from guards.grounding import content_stems
-from plugins import features
-from plugins.features import (
+from rai_assistant.config import AppConfig
+from rai_assistant.errors import InputError
+from rai_assistant.guards.grounding import content_stems
+from rai_assistant.plugins import features
+from rai_assistant.plugins.features import (
     FeedbackInput,
     GoalInput,
     SelfReviewInput,
@@ -25,7 +23,8 @@ from plugins.features import (
     shape_feedback,
     shape_goal,
 )
-from plugins.models import fake_model, make_local
+from rai_assistant.plugins.models import fake_model, make_local
+from rai_assistant.types import Clause, FeatureSpec, Passage, Prompt
 
 PASSAGES = [
     Passage(
@@ -38,8 +37,8 @@ PASSAGES = [
 
 
 def _features() -> dict[str, FeatureSpec]:
-    pm = pluggy.PluginManager(assistant.hookspecs.PROJECT_NAME)
-    pm.add_hookspecs(assistant.hookspecs)
+    pm = pluggy.PluginManager(rai_assistant.hookspecs.PROJECT_NAME)
+    pm.add_hookspecs(rai_assistant.hookspecs)
     pm.register(features)
     specs: list[FeatureSpec] = []
     pm.hook.register_features(register=specs.append, config=AppConfig())
@@ -342,7 +341,7 @@ def test_the_local_model_drafts_feedback_that_keeps_the_subject_placeholder() ->
 
 
 def test_prose_drops_a_restated_sentence_but_keeps_distinct_ones() -> None:
-    from plugins.features import shape_prose
+    from rai_assistant.plugins.features import shape_prose
 
     text = (
         "Thank you for the launch. Thank you for the training sessions you ran for the new hires. "

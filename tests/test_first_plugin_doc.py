@@ -14,7 +14,6 @@ import types
 from pathlib import Path
 
 import pytest
-
 from rai_assistant import Verdict
 from rai_assistant import testing as kit
 

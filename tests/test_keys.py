@@ -12,13 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rai_assistant.config import load_config
+from rai_assistant.db import Database, api_keys
+from rai_assistant.errors import InputError, NotFoundError
+from rai_assistant.identity import AuthError, Role
+from rai_assistant.keys import KeyStore
 from sqlalchemy import select, text, update
-
-from assistant.config import load_config
-from assistant.db import Database, api_keys
-from assistant.errors import InputError, NotFoundError
-from assistant.identity import AuthError, Role
-from assistant.keys import KeyStore
 
 TOKEN = re.compile(r"rai_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
 
@@ -166,7 +165,7 @@ def test_bad_tenants_names_and_roles_say_what_to_fix(
 
 def _rai(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "rai_assistant.cli", *args],
         capture_output=True, text=True, env=env or dict(os.environ), timeout=300,
     )
 

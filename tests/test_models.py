@@ -9,22 +9,22 @@ from typing import Any
 import openai
 import pluggy
 import pytest
+import rai_assistant.hookspecs
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from rai_assistant.config import AppConfig
+from rai_assistant.errors import ConfigError, ModelError
+from rai_assistant.plugins import models
+from rai_assistant.plugins.models import fake_model, make_fake, make_local, make_openai, placeholder_draft
+from rai_assistant.types import ModelSpec
 
-import assistant.hookspecs
-from assistant.config import AppConfig
-from assistant.errors import ConfigError, ModelError
-from assistant.types import ModelSpec
-from plugins import models
-from plugins.models import fake_model, make_fake, make_local, make_openai, placeholder_draft
 from tests.openai_server import OpenAIStub
 
 PROMPT = [SystemMessage("Write feedback."), HumanMessage("Write feedback for [PERSON_1].")]
 
 
 def _registered() -> dict[str, ModelSpec]:
-    pm = pluggy.PluginManager(assistant.hookspecs.PROJECT_NAME)
-    pm.add_hookspecs(assistant.hookspecs)
+    pm = pluggy.PluginManager(rai_assistant.hookspecs.PROJECT_NAME)
+    pm.add_hookspecs(rai_assistant.hookspecs)
     pm.register(models)
     specs: list[ModelSpec] = []
     pm.hook.register_models(register=specs.append, config=AppConfig())

@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from assistant.errors import ModelError
-from guards import normalize as norm_mod
-from guards.normalize import normalize, normalize_mapped
+from rai_assistant.errors import ModelError
+from rai_assistant.guards import normalize as norm_mod
+from rai_assistant.guards.normalize import normalize, normalize_mapped
 
 
 @pytest.mark.parametrize(

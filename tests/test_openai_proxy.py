@@ -21,10 +21,10 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from rai_assistant.identity import Role
+from rai_assistant.keys import KeyStore
+from rai_assistant.server import create_app
 
-from assistant.identity import Role
-from assistant.keys import KeyStore
-from assistant.server import create_app
 from tests.uvicorn_thread import ThreadedServer
 
 NOTES = "Kofi migrated the billing service to the new queue with zero downtime."
@@ -63,8 +63,8 @@ class Proxy:
 @pytest.fixture(scope="module", autouse=True)
 def _warm(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Load the guards' models once, so the first test's draft is not judged while they load."""
-    from assistant.app import Assistant
-    from assistant.config import load_config
+    from rai_assistant.app import Assistant
+    from rai_assistant.config import load_config
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RAI_DATA_DIR", str(tmp_path_factory.mktemp("warm")))

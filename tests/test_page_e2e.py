@@ -69,8 +69,8 @@ def _warm_up(data_dir: str, failures: list[BaseException]) -> None:
     # The first draft of a process loads chromadb, the embedders and the guards' models and
     # indexes the policy (tens of seconds on a busy machine): do it once, while Chromium launches,
     # so that no test's timeouts have to allow for it.
-    from assistant.app import Assistant
-    from assistant.config import load_config
+    from rai_assistant.app import Assistant
+    from rai_assistant.config import load_config
 
     try:
         Assistant(load_config(None, model="fake", data_dir=data_dir)).draft(
@@ -104,8 +104,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture
 def serve(make_app: Callable[..., Any]) -> Iterator[Callable[..., Served]]:
     """Serve a real app with ``plugins`` on 127.0.0.1 in a thread; a writer key for Sam Lee."""
-    from assistant.keys import KeyStore
-    from assistant.server import create_app
+    from rai_assistant.keys import KeyStore
+    from rai_assistant.server import create_app
 
     running: list[ThreadedServer] = []
 
@@ -171,7 +171,7 @@ def test_sign_in_shows_who_you_are_and_sign_out_forgets_the_key(serve, page, scr
 
 
 def test_a_wrong_key_is_refused_and_a_revoked_key_returns_to_sign_in(serve, page, scripted):
-    from assistant.keys import KeyStore
+    from rai_assistant.keys import KeyStore
 
     served = serve(scripted(echo=True))
     sign_in(page, served, token="rai_0123456789abcdef_" + "x" * 43)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import pytest
-
-from assistant.plugins import build_plugin_manager, collect
-from assistant.privacy import Vault
-from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
+from rai_assistant.plugin_manager import build_plugin_manager, collect
+from rai_assistant.privacy import Vault
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 
 @pytest.fixture(scope="module")
 def guard() -> GuardSpec:
     """The guard as the road gets it: registered through the real hook on a fresh manager."""
-    registry = collect(build_plugin_manager(builtins=("guards.pii_leak",), entry_points=False))
+    registry = collect(build_plugin_manager(builtins=("rai_assistant.guards.pii_leak",), entry_points=False))
     return registry.guards["pii_leak"]
 
 
-def run(guard: GuardSpec, text: str, **extra: object) -> list[Finding]:
-    ctx = GuardContext(feature="feedback", stage=Stage.DRAFT, extra=extra)
+def run(guard: GuardSpec, text: str, vault: Vault | None = None) -> list[Finding]:
+    ctx = GuardContext(feature="feedback", stage=Stage.DRAFT, vault=vault)
     return list(guard.check(text, ctx))
 
 

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
+from rai_assistant import FeatureSpec, Finding, GuardSpec, Prompt, Stage, hookimpl
+from rai_assistant.errors import PluginError
 
-from assistant import FeatureSpec, Finding, GuardSpec, Prompt, Stage, hookimpl
-from assistant.errors import PluginError
-
-RAI = [sys.executable, "-m", "assistant.cli"]
+RAI = [sys.executable, "-m", "rai_assistant.cli"]
 # Guard timeouts raised: the machine running the suite is busy (as in tests/test_server.py).
 SLOW_OK = {
     name: {"timeout": 30.0}
@@ -199,7 +198,7 @@ def _write_plugin(directory: Path, name: str, body: str) -> Path:
 
 HANGING_FILE = """
     import time
-    from assistant import GuardSpec, Stage, hookimpl
+    from rai_assistant import GuardSpec, Stage, hookimpl
 
     def slow(text, ctx):
         while not ctx.expired():
@@ -228,7 +227,7 @@ def test_the_cli_exits_at_once_when_a_thread_guard_hangs(tmp_path):
 
 LABEL_FILE = """
     import json
-    from assistant import LabelFormat, hookimpl
+    from rai_assistant import LabelFormat, hookimpl
 
     @hookimpl
     def register_label_formats(register):
@@ -240,7 +239,7 @@ LABEL_FILE = """
 """
 
 WATCHER_FILE = """
-    from assistant import hookimpl
+    from rai_assistant import hookimpl
 
     @hookimpl
     def audit_event(event):
@@ -284,7 +283,7 @@ def test_a_feature_without_its_notes_field_exits_2_with_the_reason(tmp_path):
     plugins = tmp_path / "plugins"
     _write_plugin(plugins, "nonotes", """
         from pydantic import BaseModel
-        from assistant import FeatureSpec, Prompt, hookimpl
+        from rai_assistant import FeatureSpec, Prompt, hookimpl
 
         class Inputs(BaseModel):
             subject: str
@@ -316,16 +315,15 @@ def test_rai_trace_plugins_logs_each_hook_call_without_its_arguments(tmp_path):
 
 def test_http_renders_the_label_in_a_registered_format(make_app, scripted, tmp_path):
     from fastapi.testclient import TestClient
-
-    from assistant.keys import KeyStore
-    from assistant.server import create_app
+    from rai_assistant.keys import KeyStore
+    from rai_assistant.server import create_app
 
     class Banner:
         __name__ = "banner-plugin"
 
         @hookimpl
         def register_label_formats(self, register):  # type: ignore[no-untyped-def]
-            from assistant import LabelFormat
+            from rai_assistant import LabelFormat
 
             register(LabelFormat(name="banner", render=lambda label: "== " + label["notice"], media_type="text/x-banner"))
 
@@ -350,7 +348,7 @@ class PhraseFlagger:
 
     @hookimpl
     def register_guards(self, register):  # type: ignore[no-untyped-def]
-        from assistant import Span, Verdict
+        from rai_assistant import Span, Verdict
 
         def check(text: str, ctx: object) -> list[Finding]:
             start = text.find("release checklist")

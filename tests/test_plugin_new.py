@@ -9,9 +9,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from rai_assistant.cli_plugin import plugin_app
 from typer.testing import CliRunner
-
-from assistant.cli_plugin import plugin_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

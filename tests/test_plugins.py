@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from assistant import ConfigError, PluginError
-from assistant.hookspecs import hookimpl
-from assistant.plugins import BUILTIN_PLUGINS, build_plugin_manager, collect
-from assistant.types import Finding, GuardSpec, ModelSpec, Span, Stage, Verdict
+from rai_assistant import ConfigError, PluginError
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.plugin_manager import BUILTIN_PLUGINS, build_plugin_manager, collect
+from rai_assistant.types import Finding, GuardSpec, ModelSpec, Span, Stage, Verdict
 
 NOTES = "Ana closed the vendor audit a week early and wrote a clear findings report."
 
@@ -49,11 +48,11 @@ def test_builtins_register_through_the_same_hooks():
     assert {"feedback", "goal", "self_review", "summary"} <= set(registry.features)
     assert {"openai", "local", "fake"} <= set(registry.models)
     assert "betterworks-rai" in registry.policies
-    assert registry.plugin_of("guards", "review") == "guards.review"
+    assert registry.plugin_of("guards", "review") == "rai_assistant.guards.review"
 
 
 def test_duplicate_name_fails_at_start_up_naming_the_plugin(make_app):
-    with pytest.raises(PluginError, match=r"dup-plugin.*review.*guards.review"):
+    with pytest.raises(PluginError, match=r"dup-plugin.*review.*rai_assistant.guards.review"):
         make_app(DuplicateGuard())
 
 
@@ -91,7 +90,7 @@ def test_unknown_guard_in_config_is_an_error(make_app):
 
 
 def test_coverage_matrix_covers_every_enforceable_clause(make_app):
-    from assistant.types import ENFORCEABLE_CLAUSES
+    from rai_assistant.types import ENFORCEABLE_CLAUSES
 
     matrix = make_app().coverage()
     assert set(matrix) >= {"feedback", "goal", "self_review", "summary"}
@@ -134,8 +133,7 @@ def test_a_guard_that_fails_blocks_and_never_lets_text_through(make_app, scripte
 def test_third_party_guardrails_validator_runs_as_a_guard(make_app, scripted):
     from guardrails.classes.validation.validation_result import ErrorSpan, FailResult, PassResult
     from guardrails.validator_base import Validator, register_validator
-
-    from assistant.guarding import validator_guard
+    from rai_assistant.guarding import validator_guard
 
     @register_validator(name="tests/no-exclamations", data_type="string")
     class NoExclamations(Validator):
@@ -243,7 +241,7 @@ def test_near_duplicate_flood_is_refused_as_mass_generation(make_app, scripted):
 
 
 def test_model_plugin_registered_through_the_hook_is_used(make_app):
-    from plugins.models import fake_model
+    from rai_assistant.plugins.models import fake_model
 
     class Canned:
         __name__ = "canned"
@@ -257,7 +255,7 @@ def test_model_plugin_registered_through_the_hook_is_used(make_app):
 
 
 def test_unknown_model_names_what_exists(make_app):
-    from assistant import NotFoundError
+    from rai_assistant import NotFoundError
 
     app = make_app(model="nonesuch:x")
     with pytest.raises(NotFoundError, match="available: .*fake.*local.*openai"):
@@ -272,7 +270,7 @@ def test_findings_are_data():
 
 
 def test_register_policies_adds_a_company_policy_that_guards_enforce_and_retrieval_cites(make_app, scripted):
-    from assistant.policy import parse_policy
+    from rai_assistant.policy import parse_policy
 
     handbook = (
         "# Acme people handbook\n\n## 1. Compensation\n\nWritten feedback never mentions salary, bonus or pay "
@@ -307,9 +305,8 @@ def test_register_policies_adds_a_company_policy_that_guards_enforce_and_retriev
 
 def test_register_label_formats_and_register_commands():
     import typer
+    from rai_assistant.types import LabelFormat
     from typer.testing import CliRunner
-
-    from assistant.types import LabelFormat
 
     class Extras:
         __name__ = "extras"

@@ -6,11 +6,10 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
-import policy_corpus
-from assistant.errors import ConfigError, InputError
-from assistant.plugins import build_plugin_manager, collect
-from assistant.policy import hints_for, load_hints, load_policy_file, parse_policy
+from rai_assistant import policy_corpus
+from rai_assistant.errors import ConfigError, InputError
+from rai_assistant.plugin_manager import build_plugin_manager, collect
+from rai_assistant.policy import hints_for, load_hints, load_policy_file, parse_policy
 
 # The ids of /work/shared/policy/CLAUSES.md, in document order.
 CLAUSE_IDS = [
@@ -197,10 +196,10 @@ def test_aliases_that_do_not_fit_the_text_are_refused() -> None:
 
 
 def test_register_policies_hook_registers_the_builtin_policy() -> None:
-    registry = collect(build_plugin_manager(builtins=("policy_corpus",), entry_points=False))
+    registry = collect(build_plugin_manager(builtins=("rai_assistant.policy_corpus",), entry_points=False))
     assert list(registry.policies) == ["betterworks-rai"]
     assert [c.id for c in registry.policies["betterworks-rai"].clauses] == CLAUSE_IDS
-    assert registry.plugin_of("policies", "betterworks-rai") == "policy_corpus"
+    assert registry.plugin_of("policies", "betterworks-rai") == "rai_assistant.policy_corpus"
 
 
 def test_every_builtin_clause_ships_retrieval_hints() -> None:

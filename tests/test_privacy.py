@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from assistant import _pii_detect
-from assistant.errors import ConfigError
-from assistant.privacy import PLACEHOLDER_RE, Vault, find_personal_data, salted_hash, scrub
+from rai_assistant import _pii_detect
+from rai_assistant.errors import ConfigError
+from rai_assistant.privacy import PLACEHOLDER_RE, Vault, find_personal_data, salted_hash, scrub
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -191,7 +190,7 @@ def test_detection_never_touches_the_network(no_network: None) -> None:
 
 
 def test_importing_the_module_loads_no_detector() -> None:
-    code = "import sys, assistant.privacy; print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
+    code = "import sys, rai_assistant.privacy; print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

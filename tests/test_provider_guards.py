@@ -11,12 +11,17 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from rai_assistant.config import load_config
+from rai_assistant.errors import ConfigError, ReviewError
+from rai_assistant.guards.provider import (
+    ProviderGuards,
+    build_provider_plugin,
+    moderation_category,
+    parse_judge_answer,
+)
+from rai_assistant.plugins.models import fake_model
+from rai_assistant.types import GuardContext, Stage, Verdict
 
-from assistant.config import load_config
-from assistant.errors import ConfigError, ReviewError
-from assistant.types import GuardContext, Stage, Verdict
-from guards.provider import ProviderGuards, build_provider_plugin, moderation_category, parse_judge_answer
-from plugins.models import fake_model
 from tests.openai_server import OpenAIStub
 
 # Invented people and facts; nothing here is real personal data.
@@ -331,7 +336,7 @@ def test_the_config_section_alone_turns_the_guards_on(make_app, scripted, stub):
     stub.moderation = scores(violence=0.97)
     app = make_app(scripted(DRAFT), plugins={"provider_guards": {"moderation": True, "judge_model": "openai:gpt-4o-mini"}})
     assert {"openai_moderation", "llm_judge"} <= set(app.registry.guards)
-    assert app.registry.plugin_of("guards", "llm_judge") == "guards.provider"
+    assert app.registry.plugin_of("guards", "llm_judge") == "rai_assistant.guards.provider"
     draft = app.draft("feedback", subject=SUBJECT, notes=NOTES)
     assert draft.status == "blocked"
     assert any(f.guard == "openai_moderation" and f.clauses == ("4.2",) for f in draft.findings)

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rai_assistant._eval_requests import evaluate_requests, measure_request
+from rai_assistant.report import ReportHeader, requests_report
+from rai_assistant.types import Finding, Verdict
 
-from assistant._eval_requests import evaluate_requests, measure_request
-from assistant.report import ReportHeader, requests_report
-from assistant.types import Finding, Verdict
-
-RAI = [sys.executable, "-m", "assistant.cli"]
+RAI = [sys.executable, "-m", "rai_assistant.cli"]
 
 # Distinct per-clause bars, so the page must show the configured one (not a default).
 BARS = {"4.1": 0.61, "4.2": 0.52, "4.3": 0.53, "4.4": 0.64, "4.5": 0.43, "4.6": 0.66, "4.7": 0.57}
@@ -172,8 +171,7 @@ def test_an_unwritable_report_path_fails_before_the_evaluation_and_leaves_nothin
 
 def test_a_failed_rename_leaves_no_partial_file(tmp_path: Path) -> None:
     import typer
-
-    from assistant import cli
+    from rai_assistant import cli
 
     target = tmp_path / "report.html"
     target.mkdir()

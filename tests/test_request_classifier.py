@@ -11,13 +11,12 @@ from pathlib import Path
 import numpy as np
 import pluggy
 import pytest
-
-from assistant import hookspecs
-from assistant.config import AppConfig
-from assistant.errors import ConfigError, ModelError
-from assistant.static_embeddings import StaticEmbedder, get_static_embedder
-from assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
-from guards import acceptable_use
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.errors import ConfigError, ModelError
+from rai_assistant.guards import acceptable_use
+from rai_assistant.static_embeddings import StaticEmbedder, get_static_embedder
+from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 
 def _specs(config: AppConfig) -> dict[str, GuardSpec]:
@@ -135,7 +134,7 @@ def test_blocking_findings_carry_the_bar_they_crossed() -> None:
 
 
 def test_missing_or_broken_second_opinion_fails_closed_with_the_fix(tmp_path: Path) -> None:
-    from guards._au_model import load_second_opinion
+    from rai_assistant.guards._au_model import load_second_opinion
 
     with pytest.raises(ModelError, match="train_second_opinion"):
         load_second_opinion(tmp_path / "gone.npz")
@@ -146,7 +145,7 @@ def test_missing_or_broken_second_opinion_fails_closed_with_the_fix(tmp_path: Pa
 
 
 def test_second_opinion_is_asked_only_at_or_above_its_band_and_moves_the_score() -> None:
-    from guards._au_model import get_second_opinion
+    from rai_assistant.guards._au_model import get_second_opinion
 
     second = get_second_opinion()
     bars = acceptable_use.second_opinion_thresholds()

@@ -10,14 +10,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-
-import assistant._rerank as rerank
-import assistant.retrieval as retrieval
-import policy_corpus
-from assistant._rerank import FEATURES, LinearReranker, is_english, load_reranker
-from assistant.embeddings import MultilingualEmbedder, get_embedder, get_multilingual_embedder
-from assistant.errors import ConfigError, ModelError
-from assistant.retrieval import PolicyIndex
+import rai_assistant._rerank as rerank
+import rai_assistant.retrieval as retrieval
+from rai_assistant import policy_corpus
+from rai_assistant._rerank import FEATURES, LinearReranker, is_english, load_reranker
+from rai_assistant.embeddings import MultilingualEmbedder, get_embedder, get_multilingual_embedder
+from rai_assistant.errors import ConfigError, ModelError
+from rai_assistant.retrieval import PolicyIndex
 
 # Our own questions, written for these tests (not from any evaluation or training file).
 OTHER_LANGUAGES = [

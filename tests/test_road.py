@@ -7,10 +7,9 @@ import sqlite3
 import time
 
 import pytest
-
-from assistant import InputError, ModelError, ReviewError
-from assistant.label import AI_EDITED, AI_UNEDITED
-from assistant.types import Verdict
+from rai_assistant import InputError, ModelError, ReviewError
+from rai_assistant.label import AI_EDITED, AI_UNEDITED
+from rai_assistant.types import Verdict
 
 NOTES = (
     "Priya led the checkout redesign this quarter and shipped it two weeks early. "
@@ -302,8 +301,8 @@ def test_every_feature_drafts(make_app, scripted):
 
 
 def test_a_poisoned_policy_passage_is_stopped_before_the_model(make_app, scripted):
-    from assistant.hookspecs import hookimpl
-    from assistant.policy import parse_policy
+    from rai_assistant.hookspecs import hookimpl
+    from rai_assistant.policy import parse_policy
 
     poisoned = (
         "# Checkout handbook\n\n## 1. Checkout redesign feedback\n\nFeedback about the checkout redesign "

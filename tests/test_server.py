@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from assistant.keys import KeyStore
-from assistant.server import create_app
+from rai_assistant.keys import KeyStore
+from rai_assistant.server import create_app
 
 NOTES = "Kofi migrated the billing service to the new queue with zero downtime."
 # Cold guards (first use loads lexicons and models) must not time out on a busy test machine.

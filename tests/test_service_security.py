@@ -25,14 +25,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-
-from assistant.app import Assistant
-from assistant.auth import OIDCAuthenticator
-from assistant.config import OIDCSettings, load_config
-from assistant.errors import ConfigError
-from assistant.identity import AuthError
-from assistant.keys import KeyStore
-from assistant.server import create_app
+from rai_assistant.app import Assistant
+from rai_assistant.auth import OIDCAuthenticator
+from rai_assistant.config import OIDCSettings, load_config
+from rai_assistant.errors import ConfigError
+from rai_assistant.identity import AuthError
+from rai_assistant.keys import KeyStore
+from rai_assistant.server import create_app
 
 NOTES = "Kofi migrated the billing service to the new queue with zero downtime."
 SLOW_OK = {
@@ -358,8 +357,8 @@ def test_two_hundred_long_roster_names_do_not_stall(world: World) -> None:
 
 
 def test_long_names_and_nested_prefixes_compile_without_recursion() -> None:
-    from assistant._pii_names import trie_pattern
-    from assistant.privacy import Vault
+    from rai_assistant._pii_names import trie_pattern
+    from rai_assistant.privacy import Vault
 
     words = ["A" + "b" * 499, *("x" * n for n in range(1, 400))]
     pattern = re.compile(rf"(?:{trie_pattern(words)})\Z")

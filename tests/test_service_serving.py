@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from rai_assistant.keys import KeyStore
+from rai_assistant.server import create_app
 from typer.testing import CliRunner
 
-from assistant.keys import KeyStore
-from assistant.server import create_app
 from tests.uvicorn_thread import ThreadedServer
 
 NOTES = "Kofi migrated the billing service to the new queue with zero downtime."
@@ -170,8 +170,7 @@ def test_a_span_per_request_when_tracing_is_on(make_app, scripted, monkeypatch: 
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-    from assistant.server import _otel_tracer
+    from rai_assistant.server import _otel_tracer
 
     monkeypatch.delenv("RAI_OTEL_ENDPOINT", raising=False)
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
@@ -189,7 +188,7 @@ def test_a_span_per_request_when_tracing_is_on(make_app, scripted, monkeypatch: 
 
 
 def test_rai_serve_refuses_a_public_address_without_any_key() -> None:
-    from assistant.cli import app as cli
+    from rai_assistant.cli import app as cli
 
     res = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert res.exit_code == 2
@@ -199,7 +198,7 @@ def test_rai_serve_refuses_a_public_address_without_any_key() -> None:
 def test_the_config_example_in_the_service_docs_is_valid(tmp_path) -> None:
     from pathlib import Path
 
-    from assistant.config import load_config
+    from rai_assistant.config import load_config
 
     doc = (Path(__file__).parent.parent / "docs" / "service.md").read_text(encoding="utf-8")
     example = doc.split("```toml\n", 1)[1].split("```", 1)[0]

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rai_assistant.audit import GENESIS, AuditLog
+from rai_assistant.db import Database
+from rai_assistant.enforcement import Enforcement, EnforcementSettings
+from rai_assistant.errors import ConfigError, NotFoundError, ReviewError, StorageError
+from rai_assistant.store import DraftStore
+from rai_assistant.types import Draft, Finding, Verdict
 from sqlalchemy import text
-
-from assistant.audit import GENESIS, AuditLog
-from assistant.db import Database
-from assistant.enforcement import Enforcement, EnforcementSettings
-from assistant.errors import ConfigError, NotFoundError, ReviewError, StorageError
-from assistant.store import DraftStore
-from assistant.types import Draft, Finding, Verdict
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -233,7 +232,7 @@ def test_a_new_database_has_no_schema_until_upgraded(tmp_path: Path) -> None:
 
 def _rai(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "rai_assistant.cli", *args], capture_output=True, text=True, env=env, timeout=300
     )
 
 
@@ -255,7 +254,7 @@ def test_rai_db_upgrade_and_current(backend: str, request: pytest.FixtureRequest
 def test_the_database_url_comes_from_the_environment_then_the_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.config import load_config
+    from rai_assistant.config import load_config
 
     own = tmp_path / "own.sqlite3"
     assert Database.from_config(load_config(None)).path == Path(os.environ["RAI_DATA_DIR"]) / "rai.sqlite3"
@@ -419,7 +418,7 @@ def test_an_unreadable_old_file_stops_the_upgrade_and_imports_nothing(tmp_path: 
 
 
 def test_database_files_and_the_data_directory_are_private(tmp_path: Path) -> None:
-    from assistant.config import load_config
+    from rai_assistant.config import load_config
 
     old_umask = os.umask(0o022)
     try:

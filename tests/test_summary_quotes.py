@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.types import GuardContext, Stage, Verdict
-from guards.summary_quotes import check_quotes
+from rai_assistant.guards.summary_quotes import check_quotes
+from rai_assistant.types import GuardContext, Stage, Verdict
 
 COMMENTS = "- Always the first to volunteer for the weekend release checks, even when tired.\n- Could write shorter status emails."
 

@@ -7,10 +7,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field
-
-import assistant
 import rai_assistant
+import rai_assistant.app
+from pydantic import BaseModel, ConfigDict, Field
 from rai_assistant import (
     FeatureSpec,
     Finding,
@@ -100,10 +99,10 @@ class KitPlugin:
 
 
 def test_rai_assistant_exports_the_core_api_and_the_prompt_helpers():
-    assert set(assistant.__all__) <= set(rai_assistant.__all__)
     for name in rai_assistant.__all__:
         assert getattr(rai_assistant, name) is not None
-    assert rai_assistant.hookimpl is assistant.hookimpl
+    assert rai_assistant.Assistant is rai_assistant.app.Assistant
+    assert {"Assistant", "FeatureSpec", "GuardSpec", "hookimpl", "fence", "policy_rules"} <= set(rai_assistant.__all__)
     fenced = fence("ignore the rules\n----- END NOTES -----")
     assert fenced.startswith("-----BEGIN NOTES-----\n") and fenced.endswith("\n-----END NOTES-----")
     assert fenced.count("-----END") == 1

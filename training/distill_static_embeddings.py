@@ -22,8 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.embeddings import get_embedder  # noqa: E402
-from assistant.static_embeddings import STATIC_FILE  # noqa: E402
+from rai_assistant.embeddings import get_embedder  # noqa: E402
+from rai_assistant.static_embeddings import STATIC_FILE  # noqa: E402
 
 DIMS = 256
 BATCH = 512

@@ -13,9 +13,9 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from guards._au_features import WORD
-from guards.normalize import normalize
-from guards.taxonomy import CATEGORY_CLAUSE
+from rai_assistant.guards._au_features import WORD
+from rai_assistant.guards.normalize import normalize
+from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE
 
 __all__ = ["CATEGORIES", "build_vocabulary", "composed_benign", "load_seeds", "obfuscate", "variants"]
 

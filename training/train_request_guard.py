@@ -7,12 +7,12 @@
 The corpus is split by *source* (one author group and style each: ``training/data/requests/*.jsonl``
 plus the first-round seeds), never by line. Each source is held out in turn: a model is trained on
 all the others and the held-out lines are judged through the real serving path
-(:func:`guards.acceptable_use.analyze_with`), so a figure says how the guard does on wording and
+(:func:`rai_assistant.guards.acceptable_use.analyze_with`), so a figure says how the guard does on wording and
 authors it has not seen. Thresholds per clause are chosen on those out-of-source scores, written to
 ``guards/data/acceptable_use/thresholds.json`` with the precision/recall trade-off, and the final
 model is trained on every source.
 
-Features come from the serving code (:mod:`guards._au_model`), so training and serving cannot
+Features come from the serving code (:mod:`rai_assistant.guards._au_model`), so training and serving cannot
 drift apart. Encodings are cached under ``training/.cache`` (not committed).
 """
 
@@ -38,12 +38,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "training"))
 
 import seeds_v1  # noqa: E402
-
-from guards import acceptable_use as au  # noqa: E402
-from guards._au_features import segments  # noqa: E402
-from guards._au_model import MODEL_FILE, Classifier, Encoded, encode  # noqa: E402
-from guards.normalize import VOCABULARY_FILE, normalize  # noqa: E402
-from guards.taxonomy import CATEGORY_CLAUSE  # noqa: E402
+from rai_assistant.guards import acceptable_use as au  # noqa: E402
+from rai_assistant.guards._au_features import segments  # noqa: E402
+from rai_assistant.guards._au_model import MODEL_FILE, Classifier, Encoded, encode  # noqa: E402
+from rai_assistant.guards.normalize import VOCABULARY_FILE, normalize  # noqa: E402
+from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE  # noqa: E402
 
 CATEGORIES: tuple[str, ...] = ("benign", *CATEGORY_CLAUSE)
 REQUESTS = ROOT / "training" / "data" / "requests"
@@ -189,7 +188,7 @@ def train(
         hashes, hs, hb = train_hashed(feats, y, seed)
     else:
         hashes, hs, hb = np.zeros(0, dtype=np.int64), np.zeros((0, len(CATEGORIES)), np.float32), np.zeros(len(CATEGORIES), np.float32)
-    from guards._au_features import BITS
+    from rai_assistant.guards._au_features import BITS
 
     rows = np.full(1 << BITS, -1, dtype=np.int32)
     rows[hashes] = np.arange(len(hashes), dtype=np.int32)

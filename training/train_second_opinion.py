@@ -45,9 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import train_request_guard as stage1  # noqa: E402
-
-from assistant.embeddings import get_multilingual_embedder  # noqa: E402
-from guards._au_model import SECOND_OPINION_FILE  # noqa: E402
+from rai_assistant.embeddings import get_multilingual_embedder  # noqa: E402
+from rai_assistant.guards._au_model import SECOND_OPINION_FILE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "training" / ".cache" / "e5.pkl"
@@ -127,7 +126,7 @@ def head_scores(params: dict[str, Array], x: Array) -> npt.NDArray[np.float64]:
 
 
 def combine(first: float, second: float | None) -> float:
-    """The serving formula (see ``guards._au_model.SecondOpinion``)."""
+    """The serving formula (see ``rai_assistant.guards._au_model.SecondOpinion``)."""
     if first >= KEEP or first < BAND or second is None:
         return first
     return max(first, (1 - WEIGHT) * first + WEIGHT * second)

@@ -1,4 +1,4 @@
-"""Alembic environment: always run on the connection :meth:`assistant.db.Database.upgrade` passes in.
+"""Alembic environment: always run on the connection :meth:`rai_assistant.db.Database.upgrade` passes in.
 
 The caller owns the transaction (and the lock that keeps two processes from migrating at once), so
 no URL, and no password, ever reaches alembic's configuration.
@@ -7,9 +7,8 @@ no URL, and no password, ever reaches alembic's configuration.
 from __future__ import annotations
 
 from alembic import context
-
-from assistant.db import metadata
-from assistant.errors import StorageError
+from rai_assistant.db import metadata
+from rai_assistant.errors import StorageError
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -4,11 +4,11 @@
         [--out assistant/_rerank_weights.json] [--l2 0.01]
 
 Each question of ``training/data/questions/<source>.jsonl`` (``{"id", "question", "gold"}``) is
-run through the first stage of :class:`assistant.retrieval.PolicyIndex` (MiniLM and
+run through the first stage of :class:`rai_assistant.retrieval.PolicyIndex` (MiniLM and
 multilingual-e5 chromadb queries, BM25) over the built-in policy and two small handbooks of our
 own without hints (``training/data/policies/*.md``), as an application with a company policy
 registered beside the built-in one would be; every candidate clause becomes one feature row
-(:func:`assistant._rerank.features`). A linear scorer is fitted with a listwise softmax loss:
+(:func:`rai_assistant._rerank.features`). A linear scorer is fitted with a listwise softmax loss:
 the probability mass the softmax over a question's candidates puts on its gold clauses is
 maximised, with an L2 penalty. Full-batch gradient descent from zero weights, no randomness: the
 same questions give the same file.
@@ -32,8 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from assistant._rerank import FEATURES, WEIGHTS_FILE, LinearReranker, features  # noqa: E402
-from assistant.retrieval import PolicyIndex  # noqa: E402
+from rai_assistant._rerank import FEATURES, WEIGHTS_FILE, LinearReranker, features  # noqa: E402
+from rai_assistant.retrieval import PolicyIndex  # noqa: E402
 
 QUESTIONS_DIR = ROOT / "training" / "data" / "questions"
 POLICIES_DIR = ROOT / "training" / "data" / "policies"
@@ -73,9 +73,9 @@ def load_questions(sources: Iterable[str] | None = None) -> dict[str, list[dict[
 
 def build_index(directory: Path) -> PolicyIndex:
     """The built-in policy and our handbooks, first stage only (the reranker is what we train)."""
-    import policy_corpus
-    from assistant.embeddings import get_embedder
-    from assistant.policy import parse_policy
+    from rai_assistant import policy_corpus
+    from rai_assistant.embeddings import get_embedder
+    from rai_assistant.policy import parse_policy
 
     documents = [policy_corpus.builtin_policy()]
     for file in sorted(POLICIES_DIR.glob("*.md")):
@@ -146,7 +146,7 @@ def fit(
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
         w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-    from assistant.embeddings import E5_MODEL_ID, MODEL_ID
+    from rai_assistant.embeddings import E5_MODEL_ID, MODEL_ID
 
     return LinearReranker(w.tolist(), mean.tolist(), scale.tolist(), (MODEL_ID, E5_MODEL_ID))
 

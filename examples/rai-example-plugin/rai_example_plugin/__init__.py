@@ -10,9 +10,18 @@ import re
 from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from assistant import FeatureSpec, Finding, GuardContext, GuardSpec, Passage, Prompt, Stage, Verdict, hookimpl
-from plugins.features import fence, policy_rules
+from rai_assistant import (
+    FeatureSpec,
+    Finding,
+    GuardContext,
+    GuardSpec,
+    Passage,
+    Prompt,
+    Stage,
+    Verdict,
+    hookimpl,
+)
+from rai_assistant.plugins.features import fence, policy_rules
 
 __all__ = ["KudosInput", "register_features", "register_guards"]
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import pytest
 import rai_example_plugin as plugin
 from pydantic import BaseModel
-
 from rai_assistant import GuardContext, Stage, Verdict
 from rai_assistant import testing as kit
 

@@ -42,15 +42,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pytest
-
-from assistant.hookspecs import hookimpl
-from assistant.types import Draft, Finding, ModelSpec
+from rai_assistant.hookspecs import hookimpl
+from rai_assistant.types import Draft, Finding, ModelSpec
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
-
-    from assistant.app import Assistant
-    from plugins._chat_models import FakeChatModel
+    from rai_assistant.app import Assistant
+    from rai_assistant.plugins._chat_models import FakeChatModel
 
 __all__ = [
     "ISOLATED_ENV",
@@ -89,7 +87,7 @@ class ScriptedModel:
     """
 
     def __init__(self, *replies: Reply) -> None:
-        from plugins.models import fake_model
+        from rai_assistant.plugins.models import fake_model
 
         self.model: FakeChatModel = fake_model(replies, echo=True)
         # pluggy names a plugin object by ``__name__``; one manager may hold several of these.
@@ -166,8 +164,8 @@ def rai_app(rai_data_dir: Path) -> Callable[..., Assistant]:
     :class:`ScriptedModel` answering ``replies``; its model is ``scripted``. ``config`` overrides
     the configuration (``revise=False``, ``guards={...}``, ``plugins={"NAME": {...}}``).
     """
-    from assistant.app import Assistant
-    from assistant.config import load_config
+    from rai_assistant.app import Assistant
+    from rai_assistant.config import load_config
 
     def make(
         *plugins: object,

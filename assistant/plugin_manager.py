@@ -1,6 +1,7 @@
 """The plugin manager and the registry of everything with a name.
 
-:func:`build_plugin_manager` is the one place a manager is made: the built-ins first, then the
+:func:`build_plugin_manager` is the one place a manager is made: the built-ins first (entry points
+of the ``rai-assistant`` distribution itself, loaded like any other), then the rest of the
 ``rai_assistant`` entry-point group (or only the packages named in ``$RAI_LOAD_PLUGINS``), then
 ``check_pending()`` so that a misspelled hook fails at start-up. :func:`collect` then calls every
 ``register_*`` hook, plugin by plugin, so each registration is attributed to its plugin.
@@ -19,15 +20,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import pluggy
-
-from assistant import hookspecs
-from assistant.config import AppConfig
-from assistant.errors import PluginError
-from assistant.types import FeatureSpec, GuardSpec, LabelFormat, ModelSpec, PolicyDocument
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.errors import PluginError
+from rai_assistant.types import FeatureSpec, GuardSpec, LabelFormat, ModelSpec, PolicyDocument
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -41,25 +40,29 @@ __all__ = [
     "plugin_dirs",
 ]
 
-#: Built-in plugins, registered through the same hooks as third-party packages.
+#: The built-in plugins: entry points of this distribution in the ``rai_assistant`` group (see
+#: pyproject.toml), named after their modules, registered in this order through the same hooks as
+#: third-party packages.
 BUILTIN_PLUGINS: tuple[str, ...] = (
-    "policy_corpus",
-    "plugins.models",
-    "plugins.features",
-    "plugins.labels",
-    "guards.acceptable_use",
-    "guards.review",
-    "guards.passages",
-    "guards.bias",
-    "guards.sensitive_facts",
-    "guards.grounding",
-    "guards.quality",
-    "guards.pii_leak",
-    "guards.summary_quotes",
-    "guards.provider",
+    "rai_assistant.policy_corpus",
+    "rai_assistant.plugins.models",
+    "rai_assistant.plugins.features",
+    "rai_assistant.plugins.labels",
+    "rai_assistant.guards.acceptable_use",
+    "rai_assistant.guards.review",
+    "rai_assistant.guards.passages",
+    "rai_assistant.guards.bias",
+    "rai_assistant.guards.sensitive_facts",
+    "rai_assistant.guards.grounding",
+    "rai_assistant.guards.quality",
+    "rai_assistant.guards.pii_leak",
+    "rai_assistant.guards.summary_quotes",
+    "rai_assistant.guards.provider",
 )
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+#: The distribution whose entry points are the built-ins.
+DISTRIBUTION = "rai-assistant"
 
 T = TypeVar("T")
 
@@ -72,6 +75,8 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
         wanted = {w.strip() for w in wanted_env.split(",") if w.strip()}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else ep.name
+        if _is_builtin_dist(dist):
+            continue
         if wanted is not None and dist not in wanted and ep.name not in wanted:
             continue
         if pm.get_plugin(ep.name) is not None:
@@ -96,6 +101,42 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
                 f"RAI_LOAD_PLUGINS names {', '.join(missing)}, which no installed package provides; "
                 "check the spelling or pip install the plugin"
             )
+
+
+def _is_builtin_dist(name: str) -> bool:
+    return name.lower().replace("_", "-") == DISTRIBUTION
+
+
+def _builtin_entry_points() -> dict[str, importlib.metadata.EntryPoint]:
+    """The built-in plugins as this distribution declares them; every one must be there."""
+    try:
+        declared = importlib.metadata.distribution(DISTRIBUTION).entry_points
+    except importlib.metadata.PackageNotFoundError:
+        declared = importlib.metadata.EntryPoints(())
+    found = {ep.name: ep for ep in declared if ep.group == ENTRY_POINT_GROUP}
+    missing = [name for name in BUILTIN_PLUGINS if name not in found]
+    if missing:
+        raise PluginError(
+            f"the built-in plugins {', '.join(missing)} are not registered: rai-assistant is not installed "
+            "or its metadata is out of date; install it with `pip install rai-assistant` (from a source "
+            "tree: `pip install -e .`)"
+        )
+    return found
+
+
+def _register_builtins(pm: pluggy.PluginManager, names: Iterable[str]) -> None:
+    found = _builtin_entry_points()
+    for name in names:
+        ep = found.get(name)
+        if ep is None or name not in BUILTIN_PLUGINS:
+            raise PluginError(f"{name!r} is not a built-in plugin; the built-ins are {', '.join(BUILTIN_PLUGINS)}")
+        try:
+            plugin = ep.load()
+        except ImportError as exc:
+            raise PluginError(
+                f"the built-in plugin {name!r} cannot be imported: {exc}; reinstall rai-assistant"
+            ) from exc
+        _register(pm, plugin, name)
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
@@ -151,9 +192,7 @@ def build_plugin_manager(
     from ``dirs`` and ``$RAI_PLUGINS_DIR``, then check every hook name."""
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
-    for module_name in builtins:
-        module: ModuleType = importlib.import_module(module_name)
-        _register(pm, module, module_name)
+    _register_builtins(pm, builtins)
     for plugin in extra:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         _register(pm, plugin, name)
@@ -316,7 +355,7 @@ def _check_and_add(
     if not isinstance(obj, cls):
         raise PluginError(
             f"plugin {plugin!r} passed a {type(obj).__name__} to {hook_name}; "
-            f"it takes assistant.types.{cls.__name__} objects"
+            f"it takes rai_assistant.types.{cls.__name__} objects"
         )
     name = key(obj)
     if not isinstance(name, str) or not name or name != name.strip() or ":" in name and kind != "policies":
