@@ -36,7 +36,7 @@ from rai_assistant.errors import (
     ReviewError,
     StorageError,
 )
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import hookimpl, implements
 from rai_assistant.prompting import fence, policy_rules
 from rai_assistant.types import (
     Clause,
@@ -89,6 +89,7 @@ __all__ = [
     "accept",
     "fence",
     "hookimpl",
+    "implements",
     "load_config",
     "policy_rules",
 ]

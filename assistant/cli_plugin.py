@@ -72,7 +72,7 @@ def plugin_files(name: str) -> dict[str, str]:
         "feature": f"{snake}_thanks",
         "guard": f"{snake}_internal_hosts",
     }
-    root = resources.files("assistant").joinpath("templates", "plugin")
+    root = resources.files("rai_assistant").joinpath("templates", "plugin")
     files: dict[str, str] = {}
     for template, target in _FILES:
         text = root.joinpath(*template.split("/")).read_text(encoding="utf-8")

@@ -264,7 +264,7 @@ class Database:
         from alembic.config import Config
 
         cfg = Config()
-        cfg.set_main_option("script_location", "assistant:migrations")
+        cfg.set_main_option("script_location", "rai_assistant:migrations")
         # alembic interpolates '%' in options; the URL is only used through the connection.
         cfg.attributes["connection"] = conn
         cfg.attributes["dialect"] = self.dialect

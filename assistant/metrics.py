@@ -14,7 +14,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant import hookspecs
+from rai_assistant.hookspecs import implements
 
 __all__ = ["CONTENT_TYPE", "ServiceMetrics"]
 
@@ -55,7 +56,7 @@ class ServiceMetrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
-    @hookimpl
+    @implements.method(hookspecs.audit_event)
     def audit_event(self, event: Mapping[str, Any]) -> None:
         """Count drafts, blocks and model errors from the audit records the road writes."""
         data = event.get("data") or {}

@@ -42,12 +42,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pytest
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant import hookspecs
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Draft, Finding, ModelSpec
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
     from rai_assistant.app import Assistant
+    from rai_assistant.config import AppConfig
     from rai_assistant.plugins._chat_models import FakeChatModel
 
 __all__ = [
@@ -93,8 +95,8 @@ class ScriptedModel:
         # pluggy names a plugin object by ``__name__``; one manager may hold several of these.
         self.__name__ = f"scripted-model-{next(_ids)}"
 
-    @hookimpl
-    def register_models(self, register: Callable[[ModelSpec], None]) -> None:
+    @implements.method(hookspecs.register_models)
+    def register_models(self, register: Callable[[ModelSpec], None], config: AppConfig) -> None:
         """Register the ``scripted`` model prefix; every name under it is this one model."""
         register(
             ModelSpec(

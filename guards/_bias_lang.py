@@ -12,7 +12,9 @@ the feminine and plural forms, or the German declensions) counts when it is said
 
 "Un calendario agresivo", "einen aggressiven Zeitplan" or "il est difficile de ..." are about
 things and pass. Phrases (regular expressions) count wherever they appear. Loading is lazy and
-cached; a malformed file raises :class:`BiasDataError` naming the file and the key.
+cached; a malformed file raises :class:`BiasDataError` naming the file and the key. The lists the
+three languages share (impersonal subjects, nouns for people in general, the French and German
+endings) are in ``guards/data/bias/lang_shared.toml``, read and checked by :func:`load_shared`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
+from rai_assistant.guards._bias_lexicon import load_data
 from rai_assistant.guards._bias_text import (
     Word,
     alternation,
@@ -38,12 +41,15 @@ __all__ = [
     "CATEGORIES",
     "DATA_DIR",
     "LANGUAGES",
+    "SHARED_FILE",
     "BiasDataError",
     "LangHit",
     "Language",
+    "SharedData",
     "find_bias_lang",
     "inflect",
     "load_language",
+    "load_shared",
 ]
 
 DATA_DIR = Path(__file__).parent / "data" / "bias"
@@ -72,6 +78,36 @@ _GRAMMAR_KEYS = (
 
 class BiasDataError(ValueError):
     """A word-list file under guards/data/bias is malformed; raised when the guard first loads it."""
+
+
+#: What the three languages share, whatever the language of the text.
+SHARED_FILE = DATA_DIR / "lang_shared.toml"
+
+
+class SharedData(TypedDict):
+    """The keys of ``lang_shared.toml`` and their types."""
+
+    CLAUSE_MARKS: frozenset[str]
+    QUOTES: frozenset[str]
+    IMPERSONAL_AFTER: frozenset[str]
+    IMPERSONAL_SUBJECT: frozenset[str]
+    IMPERSONAL_IF_FOLLOWED: frozenset[str]
+    RELATIVE_PRONOUNS: frozenset[str]
+    GROUP_PLURALS: frozenset[str]
+    DE_ENDINGS: tuple[str, ...]
+    FR_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...]
+    TOKEN: re.Pattern[str]
+
+
+def load_shared(path: Path = SHARED_FILE) -> SharedData:
+    """Read and check the shared file: every key present, of its type, every pattern compiling.
+
+    :raises BiasDataError: naming the file and each key that is missing, unknown or malformed.
+    """
+    return load_data(path, SharedData, error=BiasDataError)
+
+
+_SHARED = load_shared()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +159,13 @@ def inflect(lang: str, lemma: str) -> tuple[str, ...]:
     if lang == "fr":
         return _inflect_fr(lemma)
     if lang == "de":
-        return (lemma, *(lemma + e for e in ("e", "en", "er", "es", "em")))
+        return (lemma, *(lemma + e for e in _DE_ENDINGS))
     raise BiasDataError(f"no inflection rules for language {lang!r}: use one of {', '.join(LANGUAGES)}")
 
 
 _UNACCENT = str.maketrans("áéíóú", "aeiou")
+_DE_ENDINGS = _SHARED["DE_ENDINGS"]
+_FR_ENDINGS = _SHARED["FR_ENDINGS"]  # (ending, its forms): the first ending the lemma has
 
 
 def _inflect_es(w: str) -> tuple[str, ...]:
@@ -150,19 +188,7 @@ def _inflect_es(w: str) -> tuple[str, ...]:
 
 
 def _inflect_fr(w: str) -> tuple[str, ...]:
-    rules = (
-        ("if", ("if", "ive", "ifs", "ives")),
-        ("eux", ("eux", "euse", "euses")),
-        ("eur", ("eur", "euse", "eurs", "euses")),
-        ("el", ("el", "elle", "els", "elles")),
-        ("ien", ("ien", "ienne", "iens", "iennes")),
-        ("on", ("on", "onne", "ons", "onnes")),
-        ("er", ("er", "ère", "ers", "ères")),
-        ("al", ("al", "ale", "aux", "ales")),
-        ("é", ("é", "ée", "és", "ées")),
-        ("e", ("e", "es")),
-    )
-    for end, forms in rules:
+    for end, forms in _FR_ENDINGS:
         if w.endswith(end):
             stem = w[: -len(end)]
             return tuple(stem + f for f in forms)
@@ -288,14 +314,15 @@ def load_language(code: str) -> Language:
 
 # ------------------------------------------------------------------------- detection
 
-_TOKEN = re.compile(r"[^\W_][\w'’-]*|[^\w\s]")
-_CLAUSE_MARKS = frozenset({"-", "*", "•", "–", "—", "·", ":", ";", "(", ">", "+"})
-_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»", "„"})
-_IMPERSONAL_AFTER = frozenset({"de", "que", "d'", "à", "zu", "dass"})
-# Subjects that make a copula impersonal: always ("c'est", "das ist"), or before "de"/"que"
-# ("il est difficile de ...", "es difícil que ...").
-_IMPERSONAL_SUBJECT = frozenset({"c'est", "das", "ce", "cela", "ça", "esto", "eso", "es"})
-_IMPERSONAL_IF_FOLLOWED = frozenset({"il"})
+# The lists of ``lang_shared.toml`` (its comments say what each is for).
+_TOKEN = _SHARED["TOKEN"]
+_CLAUSE_MARKS = _SHARED["CLAUSE_MARKS"]
+_QUOTES = _SHARED["QUOTES"]
+_IMPERSONAL_AFTER = _SHARED["IMPERSONAL_AFTER"]
+_IMPERSONAL_SUBJECT = _SHARED["IMPERSONAL_SUBJECT"]
+_IMPERSONAL_IF_FOLLOWED = _SHARED["IMPERSONAL_IF_FOLLOWED"]
+_RELATIVE_PRONOUNS = _SHARED["RELATIVE_PRONOUNS"]
+_GROUP_PLURALS = _SHARED["GROUP_PLURALS"]
 
 
 def _languages_in(text: str) -> list[Language]:
@@ -385,19 +412,11 @@ def _subject_is_person(ws: list[Word], j: int, lang: Language) -> bool:
     if low in lang.coordinators:
         return True  # an elided subject after "y", "et", "und" is the clause's own subject
     if low in lang.subject_pronouns or low in lang.person_nouns:
-        if low in {"que", "qui", "der", "die", "wer"} and j > 0:
+        if low in _RELATIVE_PRONOUNS and j > 0:
             prev = _norm(ws[j - 1].text)
             return prev in lang.person_nouns or _is_name(ws, j - 1, lang) or prev == ","
         return True
     return _is_name(ws, j, lang)
-
-
-# Plural nouns for people in general; a word next to one describes a group or a topic.
-_GROUP_PLURALS = frozenset(
-    """personnes gens clients clientes patients patientes salariés employés usagers
-    personas gente clientes pacientes empleados trabajadores usuarios
-    personen menschen kunden kundinnen patienten mitarbeitende beschäftigte""".split()
-)
 
 
 def _about_person(ws: list[Word], i: int, lang: Language, too_only: bool) -> bool:

@@ -12,6 +12,10 @@ a fact about the person only when the sentence ties it to them:
 It is the topic of work when it modifies a work noun ("diabetes-management app", "disability
 claims"), sits after a determiner ("the", "our") or an action verb ("led", "organized"), or is
 about other people ("customers with hearing loss").
+
+The terms are in ``guards/data/lexicon_en.toml``; the words and patterns that tie a term to a
+person or to the work are in ``guards/data/bias/sensitive_en.toml``, read and checked by
+:func:`load_sensitive_data`.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import TypedDict
 
-from rai_assistant.guards._bias_lexicon import GROUPS, POSSESSED_ONLY, SENSITIVE_TERMS
+from rai_assistant.guards._bias_lexicon import GROUPS, POSSESSED_ONLY, SENSITIVE_TERMS, load_data
 from rai_assistant.guards._bias_text import (
     Word,
     alternation,
@@ -31,7 +37,55 @@ from rai_assistant.guards._bias_text import (
     words_before,
 )
 
-__all__ = ["SensitiveHit", "find_sensitive", "is_topic_or_others", "loose_sensitive_terms"]
+__all__ = [
+    "SENSITIVE_FILE",
+    "SensitiveData",
+    "SensitiveHit",
+    "find_sensitive",
+    "is_topic_or_others",
+    "load_sensitive_data",
+    "loose_sensitive_terms",
+]
+
+#: The words and patterns that tell a fact about a person from the topic of the work.
+SENSITIVE_FILE = Path(__file__).with_name("data") / "bias" / "sensitive_en.toml"
+
+
+class SensitiveData(TypedDict):
+    """The keys of ``sensitive_en.toml`` and their types."""
+
+    CASE_SENSITIVE: frozenset[str]
+    TOPIC_NOUNS: frozenset[str]
+    TOPIC_BEFORE_OF: frozenset[str]
+    DETERMINER_STOP: frozenset[str]
+    WORK_VERBS: frozenset[str]
+    OTHER_PEOPLE: frozenset[str]
+    LINKS: frozenset[str]
+    POSSESSIVE: frozenset[str]
+    NOT_POSSESSIVE: frozenset[str]
+    POSSESSION_BREAKS: frozenset[str]
+    PERSON_PRONOUNS: frozenset[str]
+    ORIGIN_HEDGES: frozenset[str]
+    HAS_ONLY: frozenset[str]
+    NOT_LOOSE: frozenset[str]
+    ETHNIC: dict[str, str]
+    ALWAYS: tuple[tuple[re.Pattern[str], str], ...]
+    HAD: re.Pattern[str]
+    LOOSE_EXTRA: re.Pattern[str]
+    OTHERS_BEFORE: re.Pattern[str]
+    CONTRACTED_SUBJECT: re.Pattern[str]
+    CONTRACTED_COPULA: re.Pattern[str]
+
+
+def load_sensitive_data(path: Path = SENSITIVE_FILE) -> SensitiveData:
+    """Read and check the file: every key present, of its type, every pattern compiling.
+
+    :raises ValueError: naming the file and each key that is missing, unknown or malformed.
+    """
+    return load_data(path, SensitiveData)
+
+
+_DATA = load_sensitive_data()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,138 +98,28 @@ class SensitiveHit:
     kind: str
 
 
-# Acronyms and words whose lower-case form is an ordinary word ("aids", "add", "lent").
-_CASE_SENSITIVE = frozenset(
-    {
-        "ADD",
-        "AIDS",
-        "IBS",
-        "PTSD",
-        "OCD",
-        "ADHD",
-        "HIV",
-        "DUI",
-        "IVF",
-        "MS diagnosis",
-        "H-1B",
-        "H1B",
-        "H-1B visa",
-        "MS",
-    }
-)
-
-# Extra race / ethnicity words, counted only with a linking verb ("she is Black").
-_ETHNIC = {
-    "Black": "ethnicity",
-    "Asian": "ethnicity",
-    "Hispanic": "ethnicity",
-    "Latino": "ethnicity",
-    "Latina": "ethnicity",
-    "Latinx": "ethnicity",
-    "Arab": "ethnicity",
-    "African-American": "ethnicity",
-    "African American": "ethnicity",
-    "Indigenous": "ethnicity",
-    "Native American": "ethnicity",
-    "biracial": "ethnicity",
-    "mixed-race": "ethnicity",
-}
-
-# Always a fact about someone, whatever the context.
-_ALWAYS = (
-    (
-        r"\bexpecting (?:(?:a|her|their|his|another|the)\s+)?(?:(?:first|second|third|fourth|fifth|new|baby)\s+)?(?:baby|child|kid|twins|little one)\b",
-        "pregnancy",
-    ),
-    (r"\b(?:is|was|['’]s)\s+(?:\w+\s+){0,2}months pregnant\b", "pregnancy"),
-    (r"\b(?:came|coming|come) out as\b", "orientation_identity"),
-    (
-        r"\b(?:is|was|['’]s|been|went|goes|going|are)\s+(?:back\s+)?(?:in|into|to)\s+(?:therapy|rehab|counsell?ing|remission|hospice|detox)\b(?![\w-])",
-        "health",
-    ),
-    (r"\b(?:legally|partially|completely|totally) (?:blind|deaf)\b", "disability"),
-    (
-        r"\b(?:blind|deaf) in (?:one|both|his|her|their|the left|the right) (?:eye|eyes|ear|ears)\b",
-        "disability",
-    ),
-    (
-        r"\b(?:is|was|['’]s|are|went|going|gone)\s+(?:profoundly\s+|partially\s+|completely\s+)?(?:deaf|blind)\b(?!\s+(?:to|spot|spots|eye))",
-        "disability",
-    ),
-    (r"\b(?:mother|mom|mum|father|dad) of (?:two|three|four|five|six|\d|twins|young)\b", "family_status"),
-)
-
-_TOPIC_NOUNS = frozenset(
-    """awareness research app apps application applications program programme programs clinic
-    clinics campaign campaigns fundraiser fundraising policy policies training trainings group
-    groups erg ergs network networks committee initiative initiatives support benefits benefit
-    coverage claims claim screening screenings drive month day week event events services service
-    unit units ward wards patients patient care rollout guidelines guideline law laws compliance
-    audit audits project projects study studies trial trials drug drugs product products line
-    market sector category education outreach resources resource portal module modules charity
-    foundation society association center centre advocacy advocate advocates champion champions
-    ally allies inclusion accessibility process processes workflow form forms request requests
-    applicants case cases files file data records record community communities calendar
-    calendars schedule schedules scheduling holidays holiday team teams students customers
-    clients employees staff members users residents guests families parents children's
-    accommodations accommodation requirements requirement questions question toolkit
-    checklist handbook sessions session panel panels workshop workshop webinar webinars
-    counselors counsellors nurses doctors specialists sponsorship sponsorships petitions
-    petition paperwork documentation filings filing room rooms space spaces specialist
-    specialists software tool tools device devices equipment ramp ramps lift lifts access
-    management testing tests test screenings fund funds dashboard dashboards report reports
-    survey surveys hall halls hospital hospitals school schools shop store booking bookings
-    visit visits trip trips leaders leader festival festivals client customer supplier vendor
-    contractor contractors partner partners office offices market markets account accounts
-    company companies firm firms bank banks government authorities embassy consulate""".split()
-)
-_DETERMINER_STOP = frozenset(
-    {
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "our",
-        "its",
-        "your",
-        "my",
-        "which",
-        "whose",
-        "any",
-        "every",
-        "each",
-        "some",
-        "all",
-    }
-)
-_WORK_VERBS = frozenset(
-    """led leads lead ran runs run organized organised organizes organizes launched launches
-    built builds designed designs wrote writes managed manages coordinated coordinates supported
-    supports trained trains audited audits researched presented presents drafted drafts reviewed
-    reviews administered administers treated treats handled handles processed processes
-    developed develops created creates implemented implements rolled raised raises ran hosted
-    hosts taught teaches advised advises covered covers reported reports analyzed analysed
-    analyzes studied improved improves updated updates revised revises negotiated planned plans
-    redesigned launched championed champions sponsored sponsors chaired chairs mapped documented
-    staffed scheduled schedules investigated tested tests served serves assisted assists
-    helped helps""".split()
-)
-_OTHER_PEOPLE = frozenset(
-    """customer customers client clients patient patients student students user users member
-    members employees people staff colleagues residents guests applicants candidates families
-    parents veterans kids visitors callers travelers travellers passengers tenants learners
-    children participants others someone anyone everyone""".split()
-)
-_LINKS = frozenset(
-    """is was are were 's has had have been being be uses used use using takes took take taking
-    lives living lived suffers suffering suffered diagnosed with on from for needs need needed
-    requires required attends attended attend observes observed observe practices practiced
-    practicing identifies identified wears wore wearing returned returning back recovering
-    battling battles fights fighting struggles struggling leaves left goes went prays fasts
-    because due to about gets got during at a an as became becomes still""".split()
-)
-_POSSESSIVE = frozenset({"his", "her", "their"})
+# The lists and patterns of ``sensitive_en.toml`` (its comments say what each is for).
+_CASE_SENSITIVE = _DATA["CASE_SENSITIVE"]
+_ETHNIC = _DATA["ETHNIC"]
+_ALWAYS = _DATA["ALWAYS"]  # (pattern, kind of fact): always a fact about someone
+_TOPIC_NOUNS = _DATA["TOPIC_NOUNS"]
+_TOPIC_BEFORE_OF = _DATA["TOPIC_BEFORE_OF"]
+_DETERMINER_STOP = _DATA["DETERMINER_STOP"]
+_WORK_VERBS = _DATA["WORK_VERBS"]
+_OTHER_PEOPLE = _DATA["OTHER_PEOPLE"]
+_LINKS = _DATA["LINKS"]
+_POSSESSIVE = _DATA["POSSESSIVE"]
+_NOT_POSSESSIVE = _DATA["NOT_POSSESSIVE"]
+_POSSESSION_BREAKS = _DATA["POSSESSION_BREAKS"]
+_PERSON_PRONOUNS = _DATA["PERSON_PRONOUNS"]
+_ORIGIN_HEDGES = _DATA["ORIGIN_HEDGES"]
+_CONTRACTED_SUBJECT = _DATA["CONTRACTED_SUBJECT"]
+_CONTRACTED_COPULA = _DATA["CONTRACTED_COPULA"]
+_HAS_ONLY = _DATA["HAS_ONLY"]  # family words that count after "has"/"had" too
+_HAD = _DATA["HAD"]
+_NOT_LOOSE = _DATA["NOT_LOOSE"]  # too general to be a loose trigger unless possessed
+_LOOSE_EXTRA = _DATA["LOOSE_EXTRA"]
+_OTHERS_BEFORE = _DATA["OTHERS_BEFORE"]
 
 
 @cache
@@ -187,11 +131,10 @@ def _patterns() -> tuple[
     insensitive = re.compile(rf"(?<![\w-])(?:{alternation(terms)})(?:s|es)?(?![\w])", re.IGNORECASE)
     exact = sorted(_CASE_SENSITIVE | set(_ETHNIC))
     sensitive = re.compile(rf"(?<![\w-])(?:{alternation(exact)})(?![\w])")
-    always = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in _ALWAYS)
     origin = re.compile(
         rf"(?<![\w-])(?:{alternation(g for g in GROUPS if g[:1].isupper() and not g.endswith('s'))})(?![\w-])"
     )
-    return insensitive, sensitive, always, origin
+    return insensitive, sensitive, _ALWAYS, origin
 
 
 def _kind(term: str) -> str:
@@ -218,42 +161,13 @@ def _possessed(ws: list[Word]) -> bool:
     for back in range(min(3, len(ws))):
         w = ws[len(ws) - 1 - back]
         low = w.lower
-        if low in _POSSESSIVE or (
-            low.endswith("'s") and w.text[:1].isupper() and low not in {"it's", "that's", "there's", "what's"}
-        ):
+        if low in _POSSESSIVE or (low.endswith("'s") and w.text[:1].isupper() and low not in _NOT_POSSESSIVE):
             return True
         if not (w.text.islower() and w.text.isalpha()) and not w.text.isdigit():
             return False
-        if (
-            low in _LINKS
-            or low in _WORK_VERBS
-            or low in _DETERMINER_STOP
-            or low in {"of", "in", "on", "to", "for", "and", "or", "but"}
-        ):
+        if low in _LINKS or low in _WORK_VERBS or low in _DETERMINER_STOP or low in _POSSESSION_BREAKS:
             return False  # "his team was blind to ...": the possessive belongs to another noun
     return False
-
-
-# Family words that count after "has"/"had" too ("has three kids at home").
-_HAS_ONLY = frozenset(
-    {
-        "kids",
-        "children",
-        "child",
-        "baby",
-        "babies",
-        "husband",
-        "wife",
-        "family",
-        "spouse",
-        "boyfriend",
-        "girlfriend",
-    }
-)
-_HAD = re.compile(
-    r"\b(?:has|have|had|having)\s+(?:(?:a|an|two|three|four|five|six|\d+|young|small|little|new|newborn|grown|sick|elderly|school-age)\s+){0,2}$",
-    re.IGNORECASE,
-)
 
 
 def _had(ws: list[Word]) -> bool:
@@ -271,14 +185,7 @@ def _is_topic(text: str, end: int, limit: int, term: str) -> bool:
     low = nw.lower
     if low in _TOPIC_NOUNS:
         return True
-    return low == "of" and term.lower() in {
-        "diagnosis",
-        "treatment",
-        "condition",
-        "transition",
-        "heritage",
-        "family",
-    }
+    return low == "of" and term.lower() in _TOPIC_BEFORE_OF
 
 
 def _about_person(ws: list[Word], people: frozenset[str]) -> bool:
@@ -296,13 +203,13 @@ def _about_person(ws: list[Word], people: frozenset[str]) -> bool:
             return False
         if low in _DETERMINER_STOP or low in _WORK_VERBS or low in _OTHER_PEOPLE:
             return False
-        contracted = re.match(r"^(he|she|they|who)'(s|re)$", low)
+        contracted = _CONTRACTED_SUBJECT.match(low)
         if contracted:
             return True
         if low in _LINKS:
             linked = True
             continue
-        if is_person_subject(w, people) and (w.text[:1].isupper() or low in {"he", "she", "they", "who"}):
+        if is_person_subject(w, people) and (w.text[:1].isupper() or low in _PERSON_PRONOUNS):
             return linked
     return False
 
@@ -310,12 +217,12 @@ def _about_person(ws: list[Word], people: frozenset[str]) -> bool:
 def _copula_person(ws: list[Word], people: frozenset[str]) -> bool:
     """ "Carlos is", "she's originally": a person and a copula right before the word."""
     i = len(ws) - 1
-    while i >= 0 and ws[i].lower in {"originally", "half", "partly", "a", "an", "actually", "also"}:
+    while i >= 0 and ws[i].lower in _ORIGIN_HEDGES:
         i -= 1
     if i < 0:
         return False
     low = ws[i].lower
-    if re.match(r"^(he|she|they)'(s|re)$", low):
+    if _CONTRACTED_COPULA.match(low):
         return True
     return low in {"is", "was", "being"} and i > 0 and is_person_subject(ws[i - 1], people)
 
@@ -353,25 +260,6 @@ def find_sensitive(text: str, people: frozenset[str] = frozenset()) -> list[Sens
     return out
 
 
-# Terms too general to stand for a protected characteristic on their own ("the transition to
-# SAP worries clients"): they count as loose triggers only when possessed (``find_sensitive``).
-_NOT_LOOSE = frozenset(
-    """condition treatment transition transitioning therapy family child children kids baby
-    babies partner's husband wife spouse accommodation accommodations prescription faith beliefs
-    race heritage tribe lent fasting stroke cane breakdown arrest arrested conviction convicted
-    prison jail probation parole sober trans deaf blind depression depressed anxiety
-    medication meds surgery illness diagnosis diagnosed married divorce caregiver church
-    temple prayer prayers pray praying ethnic nationality citizenship visa sponsorship
-    insulin lithium sick days sick leave medical leave""".split()
-) | {"sick days", "sick leave", "medical leave", "mental health", "school run", "due in"}
-_LOOSE_EXTRA = re.compile(
-    r"(?<![\w-])(?:accent|accented|culture he|culture she|background|roots|origins?)(?![\w-])"
-    r"|\b(?:with|and) (?:the|her|his|their|two|three|four|young|small|little|a) (?:young )?(?:kids|children|little ones|baby|twins|toddlers?|newborn|family)\b"
-    r"|\b(?:is|['’]s|are|comes|came|moved|arrived|immigrated) (?:here |over )?(?:originally )?from (?-i:[A-Z])[\w-]+",
-    re.IGNORECASE,
-)
-
-
 def loose_sensitive_terms(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Offsets of protected-characteristic terms anywhere, possessed or not ("Ramadan", "the
     accent", "pregnant"), except where they are the topic of the work. Not a finding on their
@@ -392,14 +280,6 @@ def loose_sensitive_terms(text: str, bounds: list[tuple[int, int]]) -> list[tupl
         if not _is_topic(text, m.end(), s_end, m.group()):
             out.append((m.start(), m.end()))
     return out
-
-
-_OTHERS_BEFORE = re.compile(
-    r"\b(?:customers?|clients?|patients?|students?|users?|members|people|residents|guests|applicants|"
-    r"candidates|families|parents|visitors|callers|passengers|tenants|learners|children|participants|"
-    r"others|staff|employees|colleagues)\s+(?:with|who|whose|from|on|in|using|needing)\s+(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
 
 
 def is_topic_or_others(text: str, start: int, end: int, limit: int) -> bool:

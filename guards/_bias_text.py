@@ -5,6 +5,9 @@ is a personality critique, about a plan ("an aggressive timeline") it is not; "d
 "his" is a health fact about the person, before "-management app" it is the topic of the work.
 These helpers answer those questions with a few cheap look-behinds, fast enough for the output
 stage's budget (a few milliseconds for a page of text).
+
+The words and patterns they read (pronouns, copulas, hedges, nouns for people, where a sentence
+ends) are data, in ``guards/data/bias/text_en.toml``, read and checked by :func:`load_text_data`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypedDict
+
+from rai_assistant.guards._bias_lexicon import load_data
 
 __all__ = [
     "ADVERBS",
@@ -20,12 +27,15 @@ __all__ = [
     "FUNCTION_WORDS",
     "PERSON_NOUNS",
     "PRONOUN_SUBJECTS",
+    "TEXT_FILE",
     "THING_SUBJECTS",
+    "TextData",
     "Word",
     "alternation",
     "clause_end",
     "clause_subject_is_person",
     "is_person_subject",
+    "load_text_data",
     "looks_like_verb",
     "next_word",
     "person_predicate_before",
@@ -34,9 +44,81 @@ __all__ = [
     "words_before",
 ]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+|;\s+")
-# Letters of any script, so that "José" or "Łukasz" is one word, not three.
-_WORD = re.compile(r"\[[A-Z]+_\d+\]|[^\W_][\w'’-]*|[^\w\s]|_")
+#: The English grammar the helpers read: word lists and patterns, each explained in the file.
+TEXT_FILE = Path(__file__).with_name("data") / "bias" / "text_en.toml"
+
+
+class TextData(TypedDict):
+    """The keys of ``text_en.toml`` and their types."""
+
+    PRONOUN_SUBJECTS: frozenset[str]
+    CAP_STOP: frozenset[str]
+    PERSON_NOUNS: frozenset[str]
+    ADVERBS: frozenset[str]
+    ADVERBS_NOT_BEFORE_COPULA: frozenset[str]
+    FUNCTION_WORDS: frozenset[str]
+    COPULAS: frozenset[str]
+    BARE_BE: frozenset[str]
+    PERCEIVE: frozenset[str]
+    OBJECT_PRONOUNS: frozenset[str]
+    DETERMINERS: frozenset[str]
+    AUXILIARIES: frozenset[str]
+    COORDINATORS: frozenset[str]
+    CLAUSE_MARKS: frozenset[str]
+    HEDGES: tuple[str, ...]
+    THING_SUBJECTS: frozenset[str]
+    NOUN_SUFFIXES: tuple[str, ...]
+    IRREGULAR_PAST: frozenset[str]
+    PRESENT_VERBS: frozenset[str]
+    ED_NOT_PAST: frozenset[str]
+    QUOTES: frozenset[str]
+    SENTENCE_END: re.Pattern[str]
+    WORD: re.Pattern[str]
+    CONTRACTED: re.Pattern[str]
+    PLACEHOLDER: re.Pattern[str]
+    CLAUSE_END: re.Pattern[str]
+
+
+def load_text_data(path: Path = TEXT_FILE) -> TextData:
+    """Read and check the grammar file: every key present, of its type, every pattern compiling.
+
+    :raises ValueError: naming the file and each key that is missing, unknown or malformed.
+    """
+    return load_data(path, TextData)
+
+
+_DATA = load_text_data()
+
+# The lists and patterns of ``text_en.toml`` (its comments say what each is for).
+_SENTENCE_END = _DATA["SENTENCE_END"]
+_WORD = _DATA["WORD"]
+PRONOUN_SUBJECTS = _DATA["PRONOUN_SUBJECTS"]
+CAP_STOP = _DATA["CAP_STOP"]
+PERSON_NOUNS = _DATA["PERSON_NOUNS"]
+ADVERBS = _DATA["ADVERBS"]
+FUNCTION_WORDS = _DATA["FUNCTION_WORDS"]
+THING_SUBJECTS = _DATA["THING_SUBJECTS"]
+_ADVERBS_NOT_BEFORE_COPULA = _DATA["ADVERBS_NOT_BEFORE_COPULA"]
+_COPULAS_1 = _DATA["COPULAS"]
+_BARE_BE = _DATA["BARE_BE"]
+_PERCEIVE = _DATA["PERCEIVE"]
+_OBJECT_PRONOUNS = _DATA["OBJECT_PRONOUNS"]
+_CONTRACTED = _DATA["CONTRACTED"]
+_DETERMINERS = _DATA["DETERMINERS"]
+_AUXILIARIES = _DATA["AUXILIARIES"]
+_COORDINATORS = _DATA["COORDINATORS"]
+_CLAUSE_MARKS = _DATA["CLAUSE_MARKS"]
+# Hedges of several words, matched backwards from the judged word, word by word.
+_HEDGES: tuple[tuple[str, ...], ...] = tuple(tuple(h.split()) for h in _DATA["HEDGES"])
+_HEDGE_WORDS = frozenset(w for h in _HEDGES for w in h)
+_PARENTHETICAL_MAX = 8  # words between two commas that can be a hedge ("and I mean this kindly")
+_NOUN_SUFFIXES = _DATA["NOUN_SUFFIXES"]
+_IRREGULAR_PAST = _DATA["IRREGULAR_PAST"]
+_PRESENT_VERBS = _DATA["PRESENT_VERBS"]
+_ED_NOT_PAST = _DATA["ED_NOT_PAST"]
+_PLACEHOLDER = _DATA["PLACEHOLDER"]
+_QUOTES = _DATA["QUOTES"]
+_CLAUSE_END = _DATA["CLAUSE_END"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,217 +201,6 @@ def _trie_regex(node: _Trie) -> str:
     return body
 
 
-PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "you", "i", "we", "who", "someone", "somebody"})
-
-# Capitalised words that start sentences but are not the name of a person.
-CAP_STOP = frozenset(
-    """the a an this that these those it its his her their our my your there here however also
-    but and or so then when while if although though because since as at in on for with by from
-    of to after before during overall sometimes often next last this going otherwise despite even
-    being given unfortunately additionally moreover still yet now today meanwhile perhaps maybe
-    monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays
-    fridays saturdays sundays january february march april may june july august september october
-    november december q1 q2 q3 q4 what which where why how all both each every many most some
-    several no not one two three four five six ten more less team project company sales costs
-    results revenue revenues numbers margins profits prices orders shipments tickets deliveries
-    volumes scores figures metrics rates returns customers clients things times conditions
-    markets people staff employees colleagues managers members users patients students
-    students everyone everybody nobody someone anyone morale productivity quality output
-    performance attendance inventory budgets budget expenses earnings growth demand supply
-    turnover engagement participation feedback reviews reports deadlines schedules projects
-    plans systems tools processes operations leadership management stakeholders
-    vendors suppliers partners""".split()
-)
-
-# Words that refer to a person (or people) at work: an attributive trait before them describes a
-# person ("an abrasive colleague"), unlike one before an object ("an aggressive timeline").
-PERSON_NOUNS = frozenset(
-    """person people individual individuals colleague colleagues coworker coworkers co-worker
-    co-workers teammate teammates peer peers manager managers lead leads leader leaders boss
-    bosses supervisor supervisors director directors executive executives employee employees
-    worker workers staffer staffers hire hires engineer engineers developer developers analyst
-    analysts rep reps representative associate associates presence personality character woman
-    women man men guy guys girl girls lady ladies gal gals kid kids boy boys type types member
-    members professional professionals candidate candidates recruit recruits negotiator
-    negotiators salesperson seller sellers nurse nurses teacher teachers technician technicians
-    clerk clerks agent agents officer officers specialist specialists consultant consultants
-    designer designers accountant accountants coordinator coordinators administrator
-    administrators assistant assistants intern interns trainee trainees apprentice apprentices
-    team crew staff talent blood old-timer old-timers newcomer newcomers veteran veterans
-    contributor contributors self soul one ones operator operators driver drivers cashier
-    cashiers partner partners founder founders owner owners architect architects scientist
-    scientists researcher researchers planner planners buyer buyers advisor advisors adviser
-    mentor mentors coach coaches""".split()
-)
-
-# Words that sit between a copula and a trait without changing who the trait is about.
-ADVERBS = frozenset(
-    """sometimes often too very so quite rather really overly extremely incredibly always
-    generally pretty somewhat fairly bit little kind sort more less increasingly frequently
-    occasionally touch extra super way far unnecessarily needlessly excessively visibly noticeably
-    perceived seen viewed regarded described considered known labeled labelled as not never also
-    just being a an and or still usually typically constantly consistently naturally definitely
-    clearly honestly frankly basically simply perhaps maybe probably come came across off
-    a-bit overall tad slightly highly especially particularly quite rather even most""".split()
-)
-
-# Words after a trait that show it is a predicate ("she is bossy with ...") not an attribute.
-FUNCTION_WORDS = frozenset(
-    """and or but when whenever while with in at to toward towards around about during on for if
-    because so than as which that who sometimes often under after before of by from since until
-    even especially particularly too lately recently now then again is was are were has have had
-    and/or nor yet also though although whereas whom whose where rather instead unless once it
-    this these those her him them his their its the a an""".split()
-)
-
-_COPULAS_1 = frozenset(
-    """is was are were gets got get getting becomes became become seems seemed seem appears
-    appeared appear sounds sounded sound acts acted act remains remained remain grows grew grow
-    turns turned goes went looks looked look looking feels felt comes came come coming stays
-    stayed stay proves proved prove""".split()
-)
-_BARE_BE = frozenset({"be", "being", "been"})
-_PERCEIVE = frozenset(
-    """find finds found consider considers considered call calls called think thinks thought
-    describe describes described see sees saw label labels labeled labelled view views
-    viewed deem deems deemed""".split()
-)
-_OBJECT_PRONOUNS = frozenset({"him", "her", "them"})
-_CONTRACTED = re.compile(r"^(he|she|they|you|who|i|we)['](s|re|m)$")
-_DETERMINERS = frozenset(
-    {
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "our",
-        "his",
-        "her",
-        "their",
-        "my",
-        "your",
-        "there",
-    }
-)
-_AUXILIARIES = frozenset(
-    """can could may might will would to tends tend tended does did do has have had should must
-    shall 'll 'd""".split()
-)
-# Words that join two predicates of one subject: "shipped early but is bossy".
-_COORDINATORS = frozenset(
-    {"and", "but", "yet", "or", "though", "although", "while", "whereas", "plus", "if", "albeit", "though,"}
-)
-# Marks that open a clause of their own in notes: bullets, dashes, a colon.
-_CLAUSE_MARKS = frozenset({"-", "*", "•", "–", "—", "·", "‣", "▪", "●", ":", ";", "(", ">", "+"})
-# Hedges and fillers of several words that sit between a person and the judgement
-# ("she is, in my view, a bit too ..."); matched backwards from the judged word.
-_HEDGES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(h.split())
-    for h in (
-        "in my view",
-        "in my opinion",
-        "in my experience",
-        "to be honest",
-        "to be fair",
-        "to be frank",
-        "if i'm honest",
-        "if i am honest",
-        "if i'm being honest",
-        "let's be honest",
-        "let's face it",
-        "at times",
-        "at least",
-        "of late",
-        "these days",
-        "i think",
-        "i feel",
-        "i find",
-        "i'd say",
-        "i would say",
-        "i guess",
-        "i suppose",
-        "i mean",
-        "you know",
-        "if anything",
-        "kind of",
-        "sort of",
-        "a bit",
-        "a little",
-        "a touch",
-        "a tad",
-        "a little bit",
-        "more and more",
-        "more often than not",
-        "on occasion",
-        "from time to time",
-        "now and then",
-        "every so often",
-        "as ever",
-        "as usual",
-        "as always",
-        "if i'm being frank",
-        "to put it mildly",
-        "to put it kindly",
-        "to say the least",
-        "by all accounts",
-        "by nature",
-        "at heart",
-        "deep down",
-        "it seems",
-        "it must be said",
-        "in general",
-        "on the whole",
-        "all too",
-        "much too",
-        "far too",
-        "way too",
-        "just too",
-        "a lot",
-        "the most",
-        "the least",
-    )
-)
-_HEDGE_WORDS = frozenset(w for h in _HEDGES for w in h)
-_PARENTHETICAL_MAX = 8  # words between two commas that can be a hedge ("and I mean this kindly")
-
-# Capitalised words that name a thing, not a person, when they open a note ("Pricing is
-# aggressive", "Timeline aggressive but doable").
-THING_SUBJECTS = frozenset(
-    """timeline timelines schedule plan target targets goal goals deadline market competition
-    workload pace price pricing quarter year week month scope roadmap release launch rollout
-    approach strategy tone language email emails review meeting meetings discussion negotiation
-    negotiations client customer vendor supplier account deal contract demand role job work
-    code design process environment weather traffic season response situation deadline tender
-    bid offer proposal budget forecast sprint backlog estimate estimates timetable delivery
-    incident outage audit""".split()
-)
-_NOUN_SUFFIXES = ("tion", "sion", "ment", "ness", "ship", "ism", "ings")
-
-# Verbs a subjectless feedback note opens with ("Fixed the build and is abrasive",
-# "owns the release train; can be pushy").
-_IRREGULAR_PAST = frozenset(
-    """led ran built wrote made took gave got kept held brought sent sold won met set put cut
-    shut spent drove left lost found told taught caught bought fought began did went came saw
-    knew grew drew threw flew rode spoke broke chose stood understood withdrew undertook overcame
-    oversaw shook stuck struck swore tore wore woke dealt meant read heard paid laid said
-    handled""".split()
-)
-_PRESENT_VERBS = frozenset(
-    """owns runs leads handles manages works ships builds writes delivers keeps takes gets makes
-    does has is was seems needs tends knows brings drives supports covers helps reviews owns
-    mentors coaches sells closes opens answers responds struggles misses joins attends speaks
-    talks listens communicates produces cleans stocks serves treats teaches trains plans
-    organises organizes tracks reports checks fixes maintains""".split()
-)
-
-
-_PLACEHOLDER = re.compile(r"\[PERSON_\d+\]")
-_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»", "„"})
-
-
 def looks_like_verb(word: Word) -> bool:
     """A lower-case (or sentence-initial) word that is most likely a finite verb."""
     low = word.lower
@@ -339,7 +210,7 @@ def looks_like_verb(word: Word) -> bool:
         low in _IRREGULAR_PAST
         or low in _PRESENT_VERBS
         or low in _COPULAS_1
-        or (low.endswith("ed") and len(low) > 4 and low not in {"need", "speed", "seed", "breed"})
+        or (low.endswith("ed") and len(low) > 4 and low not in _ED_NOT_PAST)
     )
 
 
@@ -516,7 +387,7 @@ def person_predicate_before(
     j = i - 1
     while j >= 0:
         lj = ws[j].lower
-        if lj in _AUXILIARIES or (lj in ADVERBS and lj not in {"and", "or", "a", "an", "as"}):
+        if lj in _AUXILIARIES or (lj in ADVERBS and lj not in _ADVERBS_NOT_BEFORE_COPULA):
             j -= 1
             continue
         n = _hedge_len(ws, j)
@@ -541,6 +412,3 @@ def clause_end(text: str, end: int, limit: int) -> int:
     stop = m.start() if m else limit
     stop = len(text[end:stop].rstrip()) + end
     return stop if stop - end <= 60 else end
-
-
-_CLAUSE_END = re.compile(r"[,;:!?()\n]|[.](?!\d)|\s[-–—]\s")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from rai_assistant import hookspecs
 from rai_assistant.config import AppConfig, plugin_section
 from rai_assistant.errors import ModelError
 from rai_assistant.guards._au_features import segments
@@ -40,7 +41,7 @@ from rai_assistant.guards._au_rules import Hit, find_injections, is_policy_quest
 from rai_assistant.guards.messages import detect_language, refusal
 from rai_assistant.guards.normalize import Normalized, normalize_mapped
 from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = [
@@ -509,7 +510,7 @@ _GUARDS: tuple[tuple[str, tuple[str, ...], Callable[..., list[Finding]], str], .
 )
 
 
-@hookimpl
+@implements(hookspecs.register_guards)
 def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register the four request guards, with the thresholds of ``[plugins.acceptable_use]``."""
     settings = settings_from(config)

@@ -47,6 +47,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.guards import _bias_lexicon as lex
 from rai_assistant.guards._bias_lang import CATEGORIES as _BIAS_CATEGORIES
 from rai_assistant.guards._bias_lang import find_bias_lang
@@ -66,7 +68,7 @@ from rai_assistant.guards._bias_text import (
     sentences,
     words_before,
 )
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["CATEGORIES", "CLAUSES", "GUARD", "BiasHit", "check_bias", "find_bias", "register_guards"]
@@ -954,8 +956,8 @@ def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     register(
         GuardSpec(
             name=GUARD,

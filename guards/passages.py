@@ -26,8 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.errors import ConfigError
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Passage, Span, Stage, Verdict
 
 __all__ = ["GUARD_NAME", "check_passages", "format_passages", "register_guards"]
@@ -160,8 +162,8 @@ def _check(text: str, ctx: GuardContext) -> list[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register ``passage_integrity`` at the passages stage."""
     register(
         GuardSpec(

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.hookspecs import implements
 from rai_assistant.privacy import Vault, find_personal_data, find_placeholder_like
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
@@ -82,8 +84,8 @@ def check_draft(text: str, ctx: GuardContext) -> Sequence[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register the ``pii_leak`` guard for drafts."""
     register(
         GuardSpec(

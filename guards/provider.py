@@ -3,7 +3,8 @@
 Neither guard is a built-in. An operator turns them on in the ``[plugins.provider_guards]``
 section of the config; :func:`build_provider_plugin` then returns a :class:`ProviderGuards`
 plugin object to register beside the built-ins (``Assistant(config, plugins=[plugin])``).
-A plugin object, not a module, because a ``register_guards`` implementation receives no config.
+A plugin object, not a module, because it holds state a module should not: its validated settings
+and the chat-model factory its judge is built with (tests pass a fake one).
 
 Guards
     ``openai_moderation`` (stages request and draft; clause 4.2), when ``moderation = true``:
@@ -63,10 +64,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from rai_assistant import hookspecs
 from rai_assistant.config import AppConfig, plugin_section
 from rai_assistant.errors import ConfigError
 from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 if TYPE_CHECKING:
@@ -279,7 +281,12 @@ class ProviderGuards:
 
     # -- registration
 
-    @hookimpl
+    @implements.method(hookspecs.register_guards)
+    def _register_guards_hook(self, register: Callable[[GuardSpec], None], config: AppConfig) -> None:
+        """The ``register_guards`` hook of this plugin object; its settings are those of the config
+        it was built with."""
+        self.register_guards(register)
+
     def register_guards(self, register: Callable[[GuardSpec], None]) -> None:
         """Register ``openai_moderation`` and ``llm_judge`` as configured; ConfigError without a key."""
         s = self.settings
@@ -457,7 +464,7 @@ def _registry_model(config: AppConfig) -> ChatModelFactory:
     return build
 
 
-@hookimpl
+@implements(hookspecs.register_guards)
 def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register the provider guards that ``[plugins.provider_guards]`` turns on (none by default)."""
     # Registered by the app: the judge comes from ctx.services at check time; the factory (a

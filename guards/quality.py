@@ -17,8 +17,10 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.guards._bias_text import alternation, sentence_of, sentences
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["CLAUSES", "GUARD", "check_quality", "register_guards"]
@@ -276,8 +278,8 @@ def check_quality(text: str, ctx: GuardContext) -> Sequence[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     register(
         GuardSpec(
             name=GUARD,

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.errors import ConfigError
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 __all__ = ["check_decision", "register_guards"]
@@ -79,8 +82,8 @@ def check_decision(text: str, ctx: GuardContext) -> list[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register):  # type: ignore[no-untyped-def]
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     register(
         GuardSpec(
             name="review",

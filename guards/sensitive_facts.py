@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.guards._bias_sensitive import find_sensitive
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["CATEGORY", "CLAUSES", "GUARD", "check_sensitive_facts", "register_guards"]
@@ -57,8 +59,8 @@ def check_sensitive_facts(text: str, ctx: GuardContext) -> Sequence[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     register(
         GuardSpec(
             name=GUARD,

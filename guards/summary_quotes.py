@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
 
 __all__ = ["MIN_WORDS", "check_quotes", "register_guards"]
@@ -57,8 +59,8 @@ def check_quotes(text: str, ctx: GuardContext) -> list[Finding]:
     return findings
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     register(
         GuardSpec(
             name="summary_quotes",

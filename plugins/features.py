@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.errors import InputError
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.prompting import fence, policy_rules
 from rai_assistant.types import FeatureSpec, Passage, Prompt
 
@@ -585,8 +587,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
 )
 
 
-@hookimpl
-def register_features(register: Callable[[FeatureSpec], None]) -> None:
+@implements(hookspecs.register_features)
+def register_features(register: Callable[[FeatureSpec], None], config: AppConfig) -> None:
     """Register feedback, goal, self_review and summary."""
     for feature in FEATURES:
         register(feature)

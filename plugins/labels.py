@@ -6,7 +6,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import LabelFormat
 
 __all__ = ["render_json", "render_text", "register_label_formats"]
@@ -26,7 +28,7 @@ def render_json(label: Mapping[str, Any]) -> str:
     return json.dumps(label, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-@hookimpl
-def register_label_formats(register: Callable[[LabelFormat], None]) -> None:
+@implements(hookspecs.register_label_formats)
+def register_label_formats(register: Callable[[LabelFormat], None], config: AppConfig) -> None:
     register(LabelFormat(name="text", render=render_text))
     register(LabelFormat(name="json", render=render_json, media_type="application/json"))

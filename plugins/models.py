@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from rai_assistant import hookspecs
+from rai_assistant.config import AppConfig
 from rai_assistant.errors import ConfigError, ModelError
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.types import ModelSpec
 
 if TYPE_CHECKING:
@@ -278,8 +280,8 @@ def make_fake(name: str, options: Mapping[str, Any]) -> BaseChatModel:
 # ---------------------------------------------------------------- registration
 
 
-@hookimpl
-def register_models(register: Callable[[ModelSpec], None]) -> None:
+@implements(hookspecs.register_models)
+def register_models(register: Callable[[ModelSpec], None], config: AppConfig) -> None:
     """Register the ``openai``, ``local`` and ``fake`` providers."""
     register(
         ModelSpec(

@@ -13,8 +13,9 @@ import functools
 from collections.abc import Callable
 from importlib import resources
 
+from rai_assistant import hookspecs
 from rai_assistant.config import AppConfig
-from rai_assistant.hookspecs import hookimpl
+from rai_assistant.hookspecs import implements
 from rai_assistant.policy import DEFAULT_POLICY_ID, hints_for, load_policy_file, parse_policy
 from rai_assistant.types import PolicyDocument
 
@@ -55,7 +56,7 @@ def local_policies(config: AppConfig) -> list[PolicyDocument]:
     ]
 
 
-@hookimpl
+@implements(hookspecs.register_policies)
 def register_policies(register: Callable[[PolicyDocument], None], config: AppConfig) -> None:
     """Register the built-in Responsible AI Policy (id ``betterworks-rai``, bare clause ids), then
     the company policies added with ``rai policy add`` (ids prefixed with their policy id)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import os
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,24 @@ from tests.pg_server import postgres  # noqa: F401 - the session's PostgreSQL se
 # the first test pays for it (each test still gets its own drafts and audit databases).
 os.environ.setdefault("GUARDRAILS_RUN_SYNC", "true")
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+
+
+class _SourceDirectoryNames(importlib.abc.MetaPathFinder):
+    """The source directories are not importable under their own names: code that imports
+    ``assistant``, ``guards``, ``plugins`` or ``policy_corpus`` (instead of ``rai_assistant...``)
+    would work from the repository root and break in an installed wheel, so it fails here."""
+
+    NAMES = frozenset({"assistant", "guards", "plugins", "policy_corpus"})
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: object = None) -> None:
+        if fullname.partition(".")[0] in self.NAMES:
+            raise ImportError(f"import {fullname!r} by its installed name: rai_assistant (see pyproject.toml)")
+        return None
+
+
+sys.meta_path.insert(0, _SourceDirectoryNames())
+# Child processes (the CLI, servers) do not put the working directory on sys.path either.
+os.environ["PYTHONSAFEPATH"] = "1"
 
 
 @pytest.fixture(autouse=True)

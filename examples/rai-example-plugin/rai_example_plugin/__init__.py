@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 from rai_assistant import (
+    AppConfig,
     FeatureSpec,
     Finding,
     GuardContext,
@@ -19,7 +20,8 @@ from rai_assistant import (
     Prompt,
     Stage,
     Verdict,
-    hookimpl,
+    hookspecs,
+    implements,
 )
 from rai_assistant.plugins.features import fence, policy_rules
 
@@ -73,8 +75,8 @@ def check_ranking(text: str, ctx: GuardContext) -> list[Finding]:
     ]
 
 
-@hookimpl
-def register_features(register: Callable[[FeatureSpec], None]) -> None:
+@implements(hookspecs.register_features)
+def register_features(register: Callable[[FeatureSpec], None], config: AppConfig) -> None:
     register(
         FeatureSpec(
             name="kudos",
@@ -89,8 +91,8 @@ def register_features(register: Callable[[FeatureSpec], None]) -> None:
     )
 
 
-@hookimpl
-def register_guards(register: Callable[[GuardSpec], None]) -> None:
+@implements(hookspecs.register_guards)
+def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     register(
         GuardSpec(
             name="no_stack_ranking",
