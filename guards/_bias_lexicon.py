@@ -28,20 +28,28 @@ sensitive-fact cues, the lists shared by Spanish, French and German) are read by
 :func:`load_data` against a :class:`~typing.TypedDict` that names each key and its type; a file
 with a missing, unknown, mistyped or empty entry, or a pattern that does not compile, is refused
 with every problem named.
+
+A pattern may be declared :class:`LazyPattern` instead of ``re.Pattern[str]``: its table is checked
+on load (keys, pieces, flag names) but the regex is compiled on first use, so that importing a
+guard compiles nothing; :func:`compile_all` compiles every pattern of a file (the tests do), and a
+pattern that does not compile raises ``ValueError`` naming the file and the key.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar, cast, get_type_hints
 
 __all__ = [
     "LEXICON_FILE",
+    "LazyPattern",
     "Lexicon",
     "check_data",
+    "compile_all",
     "load_data",
     "load_lexicon",
     "read_toml",
@@ -124,6 +132,82 @@ _FLAGS: dict[str, re.RegexFlag] = {
 }
 
 
+class LazyPattern:
+    """A regular expression compiled on first use: ``pattern`` and ``flags`` as read, ``where``
+    (``"<file>: <key>"``) names it when it does not compile."""
+
+    __slots__ = ("_compiled", "flags", "pattern", "where")
+
+    #: A placeholder of a pattern: a name in capitals between braces ("{GROUPS}"); a regex
+    #: quantifier ("{0,2}") is never one.
+    PLACEHOLDER = re.compile(r"\{([A-Z][A-Z_]*)\}")
+
+    def __init__(self, pattern: str, flags: int = 0, where: str = "") -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.where = where
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled regex (compiled once).
+
+        :raises ValueError: ``"<file>: <key>.pattern does not compile: <regex error>"``.
+        """
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile(self.pattern, self.flags)
+            except re.error as exc:
+                raise ValueError(f"{self.where}.pattern does not compile: {exc}") from exc
+        return self._compiled
+
+    def placeholders(self) -> set[str]:
+        """The names between braces in the pattern ("{GROUPS}" -> "GROUPS")."""
+        return set(self.PLACEHOLDER.findall(self.pattern))
+
+    def fill(self, values: Mapping[str, str]) -> LazyPattern:
+        """This pattern with each placeholder replaced by its value in ``values``, not compiled.
+
+        :raises ValueError: a placeholder has no value (naming the file, key and placeholder).
+        """
+        unknown = sorted(self.placeholders() - set(values))
+        if unknown:
+            raise ValueError(f"{self.where}.pattern: unknown placeholder(s) {', '.join(unknown)}")
+        pattern = self.PLACEHOLDER.sub(lambda m: values[m.group(1)], self.pattern)
+        return LazyPattern(pattern, self.flags, self.where)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+
+def compile_all(patterns: Mapping[str, object]) -> int:
+    """Compile every :class:`LazyPattern` among the values of ``patterns`` (a loaded file); the
+    number compiled.
+
+    :raises ValueError: naming the file and the key of every pattern that does not compile, with
+        the regex error.
+    """
+    compiled, problems = 0, []
+    for value in patterns.values():
+        if isinstance(value, LazyPattern):
+            try:
+                value.compiled()
+                compiled += 1
+            except ValueError as exc:
+                problems.append(str(exc))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return compiled
+
+
 def read_toml(path: Path, error: type[ValueError] = ValueError) -> dict[str, Any]:
     """The TOML file at ``path``; ``error`` (naming the file) if it is not valid TOML."""
     try:
@@ -136,7 +220,8 @@ def read_toml(path: Path, error: type[ValueError] = ValueError) -> dict[str, Any
 class _Checker:
     """Reads the values of one file, collecting every problem (``name``: where, as written)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
         self.problems: list[str] = []
 
     def words(self, name: str, value: Any) -> tuple[str, ...] | None:
@@ -173,6 +258,18 @@ class _Checker:
     def regex(self, name: str, value: Any) -> re.Pattern[str] | None:
         """A pattern table's ``pattern`` (a string, or a list of pieces joined without a separator)
         compiled with its ``flags`` (names of ``re`` flags; none: case-sensitive)."""
+        source = self.source(name, value)
+        if source is None:
+            return None
+        pattern, flags = source
+        try:
+            return re.compile(pattern, flags)
+        except re.error as exc:
+            self.problems.append(f"{name}.pattern does not compile: {exc}")
+            return None
+
+    def source(self, name: str, value: Any) -> tuple[str, int] | None:
+        """A pattern table's pattern (its pieces joined) and flags, checked but not compiled."""
         pattern = value["pattern"]
         if isinstance(pattern, list) and pattern and all(isinstance(p, str) and p for p in pattern):
             pattern = "".join(pattern)
@@ -186,11 +283,7 @@ class _Checker:
         flags = 0
         for flag in names:
             flags |= _FLAGS[flag]
-        try:
-            return re.compile(pattern, flags)
-        except re.error as exc:
-            self.problems.append(f"{name}.pattern does not compile: {exc}")
-            return None
+        return pattern, flags
 
 
 def _tuple(c: _Checker, name: str, value: Any) -> Any:
@@ -230,6 +323,13 @@ def _regex(c: _Checker, name: str, value: Any) -> Any:
     return c.regex(name, value)
 
 
+def _lazy_regex(c: _Checker, name: str, value: Any) -> Any:
+    if not c.table(f"[{name}]", value, ("pattern",), ("flags",)):
+        return None
+    source = c.source(name, value)
+    return None if source is None else LazyPattern(*source, where=f"{c.path}: {name}")
+
+
 def _regex_kinds(c: _Checker, name: str, value: Any) -> Any:
     out = []
     for i, entry in enumerate(c.tables(f"[[{name}]]", value), 1):
@@ -261,6 +361,7 @@ _READERS: dict[object, Callable[[_Checker, str, Any], Any]] = {
     dict[str, str]: _dict_str,
     dict[str, tuple[str, ...]]: _dict_tuple,
     re.Pattern[str]: _regex,
+    LazyPattern: _lazy_regex,
     tuple[tuple[re.Pattern[str], str], ...]: _regex_kinds,
     tuple[tuple[str, tuple[str, ...]], ...]: _endings,
 }
@@ -282,6 +383,7 @@ def check_data(
       ``dict[str, tuple[str, ...]]``: a table of lists;
     * ``re.Pattern[str]``: a table with ``pattern`` (a string, or a list of pieces joined without
       a separator) and optional ``flags`` (names of ``re`` flags), compiled;
+    * :class:`LazyPattern`: such a table, checked but compiled only on first use;
     * ``tuple[tuple[re.Pattern[str], str], ...]``: an array of such tables, each with a ``kind``;
     * ``tuple[tuple[str, tuple[str, ...]], ...]``: an array of tables with ``ending`` and ``forms``.
 
@@ -289,7 +391,7 @@ def check_data(
         the wrong type, holds an empty entry, or holds a pattern that does not compile (with the
         regex error).
     """
-    checker = _Checker()
+    checker = _Checker(path)
     values: dict[str, Any] = {}
     hints = get_type_hints(schema)
     for name, kind in hints.items():
