@@ -78,10 +78,16 @@ class Item:
         return not self.blocked and self.style in ("hard_negative", "policy_question")
 
 
-def load_sources() -> dict[str, list[Item]]:
-    """Every source's lines; the first-round seeds are one more source."""
+def load_sources(exclude: Iterable[str] = ()) -> dict[str, list[Item]]:
+    """Every source's lines (but the ``exclude``d ones); the first-round seeds are one more source."""
     out: dict[str, list[Item]] = {}
+    skip = set(exclude)
+    unknown = skip - {p.stem for p in REQUESTS.glob("*.jsonl")} - {SEEDS_SOURCE}
+    if unknown:
+        raise ValueError(f"--exclude names no source: {', '.join(sorted(unknown))}")
     for path in sorted(REQUESTS.glob("*.jsonl")):
+        if path.stem in skip:
+            continue
         items = []
         for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
             if not line.strip():
@@ -94,7 +100,8 @@ def load_sources() -> dict[str, list[Item]]:
                 Item(row["text"], cat, path.stem, row.get("style", ""), row.get("lang", "en"), row.get("feature", "free"))
             )
         out[path.stem] = items
-    out[SEEDS_SOURCE] = [Item(t, c, SEEDS_SOURCE, "seed") for t, c in seeds_v1.load_seeds()]
+    if SEEDS_SOURCE not in skip:
+        out[SEEDS_SOURCE] = [Item(t, c, SEEDS_SOURCE, "seed") for t, c in seeds_v1.load_seeds()]
     return out
 
 
@@ -540,10 +547,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-hashed", action="store_true", help="sentence vectors only, no hashed n-grams")
     ap.add_argument("--rules", choices=("exact", "all", "strong", "none"), default="exact")
     ap.add_argument("--rethreshold", action="store_true", help="choose the bars again from the saved report")
+    ap.add_argument("--exclude", action="append", default=[], metavar="SOURCE",
+                    help="leave a source out entirely (repeatable), e.g. to measure what a new source adds")
     args = ap.parse_args(argv)
     if args.rethreshold:
         return rethreshold()
-    sources = load_sources()
+    sources = load_sources(args.exclude)
     print({k: len(v) for k, v in sources.items()})
     rows = [(i.text, i.category) for items in sources.values() for i in items]
     vocab = seeds_v1.build_vocabulary(rows)
@@ -565,6 +574,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         encoding="utf-8",
     )
     print(f"{len(y)} examples -> {MODEL_FILE}, thresholds -> {THRESHOLDS_FILE}, report -> {REPORT_FILE}")
+    print(
+        "The second opinion's bars were chosen for the previous first stage and are no longer in "
+        f"{THRESHOLDS_FILE.name}: run python training/train_second_opinion.py before shipping this model."
+    )
     return 0
 
 
