@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -295,12 +295,7 @@ def _load_rule(
     category: object = entry.get("category")
     where = f"[[rule]] #{n} ({category if isinstance(category, str) else '?'})"
     before = len(problems)
-    unknown = sorted(set(entry) - _RULE_KEYS)
-    if unknown:
-        problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
-    missing = [k for k in ("category", "pattern") if k not in entry]
-    if missing:
-        problems.append(f"{where}: missing {', '.join(missing)}")
+    _check_keys(where, entry, _RULE_KEYS, ("category", "pattern"), problems)
     if "category" in entry:
         if not isinstance(category, str):
             problems.append(f"{where}: category must be a string, not {_kind(category)}")
@@ -339,6 +334,19 @@ def _load_rule(
     return Rule(category, compiled, flags["strong"], unless_compiled, starts, flags["decisive"])
 
 
+def _check_keys(
+    where: str, entry: Mapping[str, object], allowed: frozenset[str], required: Sequence[str],
+    problems: list[str],
+) -> None:
+    """Note keys of ``entry`` outside ``allowed`` and ``required`` keys it lacks."""
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
+    missing = [k for k in required if k not in entry]
+    if missing:
+        problems.append(f"{where}: missing {', '.join(missing)}")
+
+
 def _load_pattern(
     name: str, entry: object, fragments: Mapping[str, str | None], problems: list[str]
 ) -> re.Pattern[str] | None:
@@ -348,12 +356,7 @@ def _load_pattern(
         problems.append(f"{where} must be a table, not {_kind(entry)}")
         return None
     before = len(problems)
-    unknown = sorted(set(entry) - _PATTERN_KEYS)
-    if unknown:
-        problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
-    missing = [k for k in ("pattern", "flags") if k not in entry]
-    if missing:
-        problems.append(f"{where}: missing {', '.join(missing)}")
+    _check_keys(where, entry, _PATTERN_KEYS, ("pattern", "flags"), problems)
     flags = 0
     names: object = entry.get("flags", [])
     if not isinstance(names, list) or not all(isinstance(f, str) for f in names):
