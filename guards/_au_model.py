@@ -49,37 +49,54 @@ Array = npt.NDArray[np.float32]
 
 @dataclass(frozen=True, slots=True)
 class Encoded:
-    """The segments of one text, their word-piece vector sums and counts, and hashed features."""
+    """The segments of one text, their vector sums and counts, and hashed features.
+
+    ``sums``/``counts`` are the MiniLM word pieces; ``wsums``/``wcounts`` the multilingual word
+    vectors (zero columns when the classifier does not read them).
+    """
 
     spans: tuple[tuple[int, int], ...]
     sums: Array
     counts: Array
     hashed: tuple[tuple[int, ...], ...]
+    wsums: Array
+    wcounts: Array
 
     def vectors(self, windows: list[tuple[int, int]]) -> Array:
-        """Unit vectors of runs of segments ``(i, j)`` (inclusive): the mean of their word pieces."""
-        sums = np.cumsum(np.vstack([np.zeros((1, self.sums.shape[1]), np.float32), self.sums]), axis=0)
-        counts = np.cumsum(np.concatenate([[0.0], self.counts]))
-        lo = np.asarray([i for i, _ in windows])
-        hi = np.asarray([j + 1 for _, j in windows])
-        means = (sums[hi] - sums[lo]) / np.maximum(counts[hi] - counts[lo], 1.0)[:, None]
-        out: Array = (means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)).astype(
-            np.float32
-        )
+        """Vectors of runs of segments ``(i, j)`` (inclusive): per table, the unit mean of the
+        run's rows, the tables side by side."""
+        out = _unit_means(self.sums, self.counts, windows)
+        if self.wsums.shape[1]:
+            out = np.hstack([out, _unit_means(self.wsums, self.wcounts, windows)])
         return out
 
     def features(self, i: int, j: int) -> list[int]:
         return [h for k in range(i, j + 1) for h in self.hashed[k]]
 
 
-def encode(text: str, spans: list[tuple[int, int]]) -> Encoded:
-    """Encode the segments ``spans`` of ``text`` (offsets into it) in one batch."""
-    from rai_assistant.static_embeddings import get_static_embedder
+def _unit_means(sums: Array, counts: Array, windows: list[tuple[int, int]]) -> Array:
+    total = np.cumsum(np.vstack([np.zeros((1, sums.shape[1]), np.float32), sums]), axis=0)
+    n = np.cumsum(np.concatenate([[0.0], counts]))
+    lo = np.asarray([i for i, _ in windows])
+    hi = np.asarray([j + 1 for _, j in windows])
+    means = (total[hi] - total[lo]) / np.maximum(n[hi] - n[lo], 1.0)[:, None]
+    out: Array = (means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+    return out
+
+
+def encode(text: str, spans: list[tuple[int, int]], words: bool = True) -> Encoded:
+    """Encode the segments ``spans`` of ``text`` (offsets into it) in one batch; ``words`` adds
+    the multilingual word vectors."""
+    from rai_assistant.static_embeddings import get_static_embedder, get_word_embedder
 
     pieces = [text[a:b] for a, b in spans] or [text]
     sums, counts = get_static_embedder().sums(pieces)
+    if words:
+        wsums, wcounts = get_word_embedder().sums(pieces)
+    else:
+        wsums, wcounts = np.zeros((len(pieces), 0), np.float32), np.zeros(len(pieces), np.float32)
     hashed = tuple(tuple(text_features(p)) for p in pieces)
-    return Encoded(tuple(spans) or ((0, len(text)),), sums, counts, hashed)
+    return Encoded(tuple(spans) or ((0, len(text)),), sums, counts, hashed, wsums, wcounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +105,7 @@ class Classifier:
     n-grams. Class 0 is benign."""
 
     categories: tuple[str, ...]
+    words: bool  # the MLP reads the multilingual word vectors beside the word pieces
     w1: Array
     b1: Array
     w2: Array
@@ -128,8 +146,9 @@ def _softmax_rows(z: Array) -> Array:
     return out
 
 
-def load_classifier(path: Path = MODEL_FILE) -> Classifier:
-    """Read the weights file; raise :class:`ModelError` with the fix when it is missing or broken."""
+def load_classifier(path: Path = MODEL_FILE, *, what: str = "acceptable-use model", hint: str = _HINT) -> Classifier:
+    """Read the weights file; raise :class:`ModelError` with the fix (``hint``) when it is missing
+    or broken. ``what`` names the model in the message (the bias guard reads the same format)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             categories = tuple(str(c) for c in data["categories"])
@@ -140,10 +159,11 @@ def load_classifier(path: Path = MODEL_FILE) -> Classifier:
             hashes = data["hashes"].astype(np.int64)
             hashed = data["hashed"].astype(np.float32)
             hashed_bias = data["hashed_bias"].astype(np.float32)
+            inputs = str(data["inputs"]) if "inputs" in data.files else "minilm"
     except FileNotFoundError as exc:
-        raise ModelError(f"acceptable-use model missing at {path}: {_HINT}") from exc
+        raise ModelError(f"{what} missing at {path}: {hint}") from exc
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ModelError(f"acceptable-use model at {path} is unreadable ({exc}): {_HINT}") from exc
+        raise ModelError(f"{what} at {path} is unreadable ({exc}): {hint}") from exc
     n = len(categories)
     if (
         categories[:1] != ("benign",)
@@ -153,11 +173,20 @@ def load_classifier(path: Path = MODEL_FILE) -> Classifier:
         or b2.shape != (n,)
         or hashed.shape != (len(hashes), n)
         or hashed_bias.shape != (n,)
+        or inputs not in ("minilm", "minilm+words")
     ):
-        raise ModelError(f"acceptable-use model at {path} has the wrong shape: {_HINT}")
+        raise ModelError(f"{what} at {path} has the wrong shape: {hint}")
+    from rai_assistant.static_embeddings import get_static_embedder, get_word_embedder
+
+    words = inputs == "minilm+words"
+    width = get_static_embedder().dimensions + (get_word_embedder().dimensions if words else 0)
+    if w1.shape[0] != width:
+        raise ModelError(
+            f"{what} at {path} reads {w1.shape[0]} inputs but the vector tables give {width}: {hint}"
+        )
     rows = np.full(1 << BITS, -1, dtype=np.int32)
     rows[hashes] = np.arange(len(hashes), dtype=np.int32)
-    return Classifier(categories, w1, b1, w2, b2, rows, hashed, hashed_bias)
+    return Classifier(categories, words, w1, b1, w2, b2, rows, hashed, hashed_bias)
 
 
 _lock = threading.Lock()

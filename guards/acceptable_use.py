@@ -167,7 +167,7 @@ def _classify(text: str, lo: int, hi: int, clf: Classifier) -> _Verdict:
     batched evaluation.
     """
     spans = [(a + lo, b + lo) for a, b in segments(text[lo:hi])] or [(lo, hi)]
-    enc = encode(text, spans)
+    enc = encode(text, spans, words=clf.words)
     last = len(spans) - 1
     windows = [(0, last)] + [
         (i, j) for i in range(len(spans)) for j in range(i, min(i + _WINDOW, len(spans))) if (i, j) != (0, last)

@@ -89,6 +89,7 @@ __all__ = [
     "check_bias",
     "filled_patterns",
     "find_bias",
+    "learned_hits",
     "load_bias_data",
     "register_guards",
 ]
@@ -820,11 +821,41 @@ def _merge(text: str, hits: list[BiasHit]) -> list[BiasHit]:
     return out
 
 
+_LEARNED_MESSAGES = {
+    "gendered_language": "This sentence reads as judging the person by gender ('{}').",
+    "personality_critique": "This sentence reads as a verdict on the person's character ('{}'), with no behaviour described.",
+    "age_coded": "This sentence reads as judging the person by age or career stage ('{}').",
+    "protected_characteristic": "This sentence reads as tying a doubt to a protected characteristic ('{}').",
+    "appearance": "This sentence reads as judging the person's looks or clothing ('{}').",
+}
+
+
+def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit, float, float]]:
+    """Sentences the learned reading flags where no rule found anything: ``(hit, score, bar)``,
+    the surest first among overlapping ones. Quoted words (what someone said) stay evidence."""
+    from rai_assistant.guards._bias_model import get_learned_bias
+
+    model = get_learned_bias()
+    quoted = _quoted(text)
+    taken: list[tuple[BiasHit, float, float]] = []
+    for s in sorted(model.hits(text), key=lambda h: -h.score):
+        if any(h.start < s.end and s.start < h.end for h in rule_hits):
+            continue
+        if any(qs <= s.start and s.end <= qe for qs, qe in quoted):
+            continue
+        if any(t.start < s.end and s.start < t.end for t, _, _ in taken):
+            continue
+        taken.append((BiasHit(s.category, s.start, s.end), s.score, model.bars[s.category]))
+    return sorted(taken, key=lambda t: t[0].start)
+
+
 def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
-    """Findings for biased wording in ``text`` (a draft, or a person's own text)."""
+    """Findings for biased wording in ``text`` (a draft, or a person's own text): the phrase
+    rules' exact words, then the sentences the learned reading flags where no rule did."""
     people = frozenset(ctx.people)
+    hits = find_bias(text, people)
     findings = []
-    for h in find_bias(text, people):
+    for h in hits:
         words = text[h.start : h.end]
         findings.append(
             Finding(
@@ -835,6 +866,21 @@ def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
                 category=h.category,
                 span=Span(h.start, h.end, words),
                 suggestion=_SUGGESTIONS[h.category],
+            )
+        )
+    for h, score, bar in learned_hits(text, hits):
+        words = text[h.start : h.end]
+        findings.append(
+            Finding(
+                guard=GUARD,
+                clauses=CLAUSES,
+                verdict=Verdict.FLAG,
+                message=_LEARNED_MESSAGES[h.category].format(words),
+                category=h.category,
+                span=Span(h.start, h.end, words),
+                suggestion=_SUGGESTIONS[h.category],
+                score=round(score, 3),
+                threshold=bar,
             )
         )
     return findings

@@ -15,7 +15,13 @@ from rai_assistant import hookspecs
 from rai_assistant.config import AppConfig
 from rai_assistant.errors import ConfigError, ModelError
 from rai_assistant.guards import acceptable_use
-from rai_assistant.static_embeddings import StaticEmbedder, get_static_embedder
+from rai_assistant.guards.normalize import normalize
+from rai_assistant.static_embeddings import (
+    StaticEmbedder,
+    WordEmbedder,
+    get_static_embedder,
+    get_word_embedder,
+)
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Stage, Verdict
 
 
@@ -43,6 +49,39 @@ def test_static_vectors_put_paraphrases_closer_than_unrelated_text() -> None:
         ]
     )
     assert float(a @ b) > float(a @ c) + 0.1
+
+
+def _word_vector(text: str) -> np.ndarray:
+    sums, counts = get_word_embedder().sums([normalize(text)])
+    assert counts[0] > 0, text
+    v = sums[0] / counts[0]
+    return v / np.linalg.norm(v)
+
+
+def test_word_vectors_carry_meaning_across_languages() -> None:
+    # The same ask in German and Spanish sits nearer the English one than an unrelated English
+    # sentence does: what the classifier learns from English lines carries over.
+    en = _word_vector("how do I build a bomb to hurt people")
+    de = _word_vector("wie baue ich eine Bombe um Menschen zu verletzen")
+    es = _word_vector("cómo fabrico una bomba para herir a la gente")
+    other = _word_vector("please book the meeting room for the quarterly review")
+    assert float(en @ de) > float(en @ other) + 0.1
+    assert float(en @ es) > float(en @ other) + 0.1
+
+
+def test_word_vectors_skip_unknown_words_and_split_elisions() -> None:
+    emb = get_word_embedder()
+    _, counts = emb.sums(["zxqv qqzzk", "l'entreprise", ""])
+    assert counts.tolist() == [0.0, 2.0, 0.0]
+
+
+def test_missing_word_table_fails_closed_with_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="distill_word_vectors"):
+        WordEmbedder(tmp_path / "gone.npz")
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"PK not really a zip")
+    with pytest.raises(ModelError, match="unreadable"):
+        WordEmbedder(broken)
 
 
 def test_window_sums_add_up_to_the_whole() -> None:

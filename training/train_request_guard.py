@@ -55,6 +55,7 @@ HIDDEN = 256
 EPOCHS = 12
 L2 = 1e-4
 BALANCE = 0.5
+WORDS = True  # the MLP reads the multilingual word vectors beside the word pieces (--no-words: not)
 TARGET_FPR = 0.05  # thresholds: the most recall whose out-of-source false-positive rate stays under this
 
 Array = npt.NDArray[np.float32]
@@ -129,13 +130,15 @@ class Encoder:
         norm = normalize(text, self.vocabulary)
         key = hashlib.sha256(norm.encode("utf-8")).hexdigest()
         got = self.store.get(key)
-        if got is None:
-            enc = encode(norm, segments(norm))
-            self.store[key] = (enc.sums, enc.counts, enc.hashed, enc.spans)
+        if got is None or len(got) != 6:  # entries from before the word vectors are encoded again
+            enc = encode(norm, segments(norm), words=True)
+            got = (enc.sums, enc.counts, enc.hashed, enc.spans, enc.wsums, enc.wcounts)
+            self.store[key] = got
             self.dirty = True
-            return enc
-        sums, counts, hashed, spans = got
-        return Encoded(spans, sums, counts, hashed)
+        sums, counts, hashed, spans, wsums, wcounts = got
+        if not WORDS:
+            wsums, wcounts = np.zeros((len(spans), 0), np.float32), np.zeros(len(spans), np.float32)
+        return Encoded(spans, sums, counts, hashed, wsums, wcounts)
 
 
 def examples(
@@ -199,20 +202,23 @@ def train(
 
     rows = np.full(1 << BITS, -1, dtype=np.int32)
     rows[hashes] = np.arange(len(hashes), dtype=np.int32)
-    return Classifier(CATEGORIES, params["w1"], params["b1"], params["w2"], params["b2"], rows, hs, hb)
+    return Classifier(CATEGORIES, WORDS, params["w1"], params["b1"], params["w2"], params["b2"], rows, hs, hb)
 
 
-def _class_weights(y: npt.NDArray[np.int64]) -> Array:
-    n_cls = len(CATEGORIES)
+def _class_weights(y: npt.NDArray[np.int64], n_cls: int | None = None) -> Array:
+    n_cls = n_cls or len(CATEGORIES)
     counts = np.bincount(y, minlength=n_cls).astype(np.float32)
     out: Array = ((len(y) / (n_cls * np.maximum(counts, 1))) ** BALANCE).astype(np.float32)
     return out
 
 
-def train_mlp(x: Array, y: npt.NDArray[np.int64], seed: int = 0) -> dict[str, Array]:
-    """One hidden layer (ReLU), softmax over benign and the categories, input noise, weight decay."""
+def train_mlp(
+    x: Array, y: npt.NDArray[np.int64], seed: int = 0, n_cls: int | None = None, epochs: int = EPOCHS
+) -> dict[str, Array]:
+    """One hidden layer (ReLU), softmax over benign and the categories (``n_cls`` classes in all,
+    by default the request categories), input noise, weight decay."""
     rs = np.random.default_rng(seed)
-    n_cls = len(CATEGORIES)
+    n_cls = n_cls or len(CATEGORIES)
     dim = x.shape[1]
     params: dict[str, Array] = {
         "w1": (rs.standard_normal((dim, HIDDEN)) * np.sqrt(2.0 / dim)).astype(np.float32),
@@ -222,9 +228,9 @@ def train_mlp(x: Array, y: npt.NDArray[np.int64], seed: int = 0) -> dict[str, Ar
     }
     m = {k: np.zeros_like(v) for k, v in params.items()}
     v2 = {k: np.zeros_like(v) for k, v in params.items()}
-    cls_w = _class_weights(y)
+    cls_w = _class_weights(y, n_cls)
     lr, b1, b2, step = 2e-3, 0.9, 0.999, 0
-    for _epoch in range(EPOCHS):
+    for _epoch in range(epochs):
         order = rs.permutation(len(y))
         for start in range(0, len(order), 256):
             batch = order[start : start + 256]
@@ -255,19 +261,24 @@ def train_mlp(x: Array, y: npt.NDArray[np.int64], seed: int = 0) -> dict[str, Ar
 
 
 def train_hashed(
-    feats: Sequence[Sequence[int]], y: npt.NDArray[np.int64], seed: int = 0, epochs: int = 10, l2: float = 1e-5
+    feats: Sequence[Sequence[int]],
+    y: npt.NDArray[np.int64],
+    seed: int = 0,
+    epochs: int = 10,
+    l2: float = 1e-5,
+    n_cls: int | None = None,
 ) -> tuple[npt.NDArray[np.int64], Array, Array]:
     """Multinomial logistic regression over hashed n-grams (scaled by 1/sqrt(count)), full Adam."""
     uniq = np.unique(np.concatenate([np.asarray(f, dtype=np.int64) for f in feats if len(f)]))
     docs = [np.searchsorted(uniq, np.asarray(f, dtype=np.int64)) for f in feats]
-    n_cls = len(CATEGORIES)
+    n_cls = n_cls or len(CATEGORIES)
     rs = np.random.default_rng(seed)
     w = np.zeros((len(uniq), n_cls), dtype=np.float32)
     b = np.zeros(n_cls, dtype=np.float32)
     mw, vw = np.zeros_like(w), np.zeros_like(w)
     mb, vb = np.zeros_like(b), np.zeros_like(b)
     lr, b1, b2, step = 0.02, 0.9, 0.999, 0
-    cls_w = _class_weights(y)
+    cls_w = _class_weights(y, n_cls)
     for _ in range(epochs):
         order = rs.permutation(len(docs))
         for start in range(0, len(order), 512):
@@ -321,6 +332,7 @@ def save(clf: Classifier, path: Path = MODEL_FILE) -> None:
         hashes=hashes.astype(np.uint32),
         hashed=hs.astype(np.float16),
         hashed_bias=clf.hashed_bias,
+        inputs=np.asarray("minilm+words" if clf.words else "minilm"),
     )
 
 
@@ -518,7 +530,7 @@ def heldout(sources: dict[str, list[Item]], enc: Encoder, hashed: bool, rules: s
             for i, p, c in scored
         ],
         "misses": worst,
-        "settings": {"hashed": hashed, "rules": rules, "target_fpr": TARGET_FPR, "hidden": HIDDEN, "epochs": EPOCHS},
+        "settings": {"hashed": hashed, "words": WORDS, "rules": rules, "target_fpr": TARGET_FPR, "hidden": HIDDEN, "epochs": EPOCHS},
     }
 
 
@@ -545,6 +557,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--heldout", action="store_true", help="only the held-out report; write no model")
     ap.add_argument("--no-hashed", action="store_true", help="sentence vectors only, no hashed n-grams")
+    ap.add_argument("--no-words", action="store_true", help="word pieces only, no multilingual word vectors")
+    ap.add_argument("--report", type=Path, help="with --heldout: also write the held-out report here")
     ap.add_argument("--rules", choices=("exact", "all", "strong", "none"), default="exact")
     ap.add_argument("--rethreshold", action="store_true", help="choose the bars again from the saved report")
     ap.add_argument("--exclude", action="append", default=[], metavar="SOURCE",
@@ -552,6 +566,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.rethreshold:
         return rethreshold()
+    global WORDS
+    WORDS = not args.no_words
     sources = load_sources(args.exclude)
     print({k: len(v) for k, v in sources.items()})
     rows = [(i.text, i.category) for items in sources.values() for i in items]
@@ -560,6 +576,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rep = heldout(sources, enc, hashed=not args.no_hashed, rules=args.rules)
     print_report(rep)
     if args.heldout:
+        if args.report:
+            args.report.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
         return 0
     REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
     REPORT_FILE.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")

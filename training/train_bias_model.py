@@ -1,0 +1,273 @@
+"""Train the bias guard's learned reading and measure it on sources it never saw.
+
+    python training/train_bias_model.py            # held-out report, bars, then the shipped model
+    python training/train_bias_model.py --heldout  # only the held-out report
+
+The corpus is split by *source*: ``training/data/drafts/train_*.jsonl`` (each one group of
+writers and one voice, written from ``training/data/DRAFTS_SPEC.md``; a source in several
+languages counts as one source per language) and ``tuning.jsonl``. Each
+source is held out in turn; a classifier is trained on the others and the held-out drafts are
+judged the way the guard judges them: flagged when a phrase rule fires or a sentence (or pair)
+clears the bar. The bar is chosen on those out-of-source judgements only (the best F1 that adds
+at most :data:`EXTRA_FPR` to the rules' own false-positive rate on pass drafts), then the model is
+trained on every source. ``heldout_en.jsonl`` and ``heldout_multi.jsonl`` are never read here: measure them
+with ``rai eval drafts``.
+
+Each sentence of a draft is labelled with the category of a gold span it overlaps (none: no
+bias); a pair of neighbouring sentences takes the label of either. Features come from the
+serving code (:mod:`rai_assistant.guards._bias_model`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "training"))
+
+import train_request_guard as stage1  # noqa: E402
+from rai_assistant.guards import bias, sensitive_facts  # noqa: E402
+from rai_assistant.guards._au_features import BITS  # noqa: E402
+from rai_assistant.guards._au_model import Classifier, Encoded  # noqa: E402
+from rai_assistant.guards._bias_model import (  # noqa: E402
+    BARS_FILE,
+    MODEL_FILE,
+    PAIR_MARGIN,
+    encode_sentences,
+    split,
+    windows_of,
+)
+from rai_assistant.types import GuardContext, Stage, Verdict  # noqa: E402
+
+DRAFTS = ROOT / "training" / "data" / "drafts"
+REPORT_FILE = ROOT / "training" / "reports" / "bias_model_heldout.json"
+CATEGORIES = ("benign", "gendered_language", "personality_critique", "age_coded", "protected_characteristic", "appearance")
+#: The learned reading may add at most this much to the rules' false-positive rate on pass drafts.
+EXTRA_FPR = 0.02
+EPOCHS = 20
+
+Array = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    id: str
+    text: str
+    flag: bool
+    categories: tuple[str, ...]
+    spans: tuple[str, ...]
+    source: str
+    lang: str
+
+
+def load_sources() -> dict[str, list[Draft]]:
+    paths = sorted(DRAFTS.glob("train_*.jsonl")) + [DRAFTS / "tuning.jsonl"]
+    out: dict[str, list[Draft]] = {}
+    for path in paths:
+        name = path.stem.removeprefix("train_")
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            cats = tuple(r["categories"])
+            if any(c not in CATEGORIES[1:] for c in cats):
+                raise ValueError(f"{path.name}:{n}: unknown category in {cats}")
+            lang = r.get("lang", "en")
+            # A source in several languages is held out one language at a time: what is learned
+            # in the others must carry over.
+            part = name if lang == "en" else f"{name}_{lang}"
+            out.setdefault(part, []).append(
+                Draft(r["id"], r["text"], r["expected"] == "flag", cats, tuple(r["spans"]), part, lang)
+            )
+    return out
+
+
+def _positions(text: str, span: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    while span and (i := text.find(span, start)) >= 0:
+        out.append((i, i + len(span)))
+        start = i + 1
+    return out
+
+
+def gold_positions(d: Draft) -> list[tuple[int, int, str]]:
+    """Each gold span's offsets and category (spans and categories pair up when counts match)."""
+    out = []
+    for k, span in enumerate(d.spans):
+        if len(d.categories) == 1:
+            cat = d.categories[0]
+        elif len(d.categories) == len(d.spans):
+            cat = d.categories[k]
+        else:
+            cat = d.categories[0]
+        out.extend((a, b, cat) for a, b in _positions(d.text, span))
+    return out
+
+
+@dataclass
+class Example:
+    draft: Draft
+    spans: list[tuple[int, int]]
+    windows: list[tuple[int, int]]
+    enc: Encoded
+    x: Array
+    feats: list[list[int]]
+    y: npt.NDArray[np.int64]
+    rule_spans: list[tuple[int, int]]
+
+
+def rule_spans(text: str) -> list[tuple[int, int]]:
+    """What flags a draft without the learned reading: the bias phrase rules and the
+    sensitive-facts guard (as ``rai eval drafts`` counts them)."""
+    ctx = GuardContext("feedback", Stage.DRAFT)
+    out = [(h.start, h.end) for h in bias.find_bias(text)]
+    out += [
+        (f.span.start, f.span.end)
+        for f in sensitive_facts.check_sensitive_facts(text, ctx)
+        if f.span is not None and f.verdict is not Verdict.ADVICE
+    ]
+    return out
+
+
+def encode_draft(d: Draft) -> Example:
+    spans = split(d.text)
+    windows = windows_of(len(spans))
+    enc = encode_sentences(d.text, spans, words=True)
+    gold = gold_positions(d)
+    labels = []
+    for i, j in windows:
+        a, b = spans[i][0], spans[j][1]
+        cat = next((c for ga, gb, c in gold if ga < b and a < gb), None)
+        labels.append(CATEGORIES.index(cat) if cat else 0)
+    x = enc.vectors(windows) if windows else np.zeros((0, 512), np.float32)
+    feats = [enc.features(i, j) for i, j in windows]
+    rules = rule_spans(d.text)
+    return Example(d, spans, windows, enc, x, feats, np.asarray(labels, dtype=np.int64), rules)
+
+
+def train(encs: Sequence[Example], seed: int = 0) -> Classifier:
+    x = np.vstack([e.x for e in encs if len(e.x)])
+    y = np.concatenate([e.y for e in encs])
+    feats = [f for e in encs for f in e.feats]
+    n = len(CATEGORIES)
+    params = stage1.train_mlp(x, y, seed, n_cls=n, epochs=EPOCHS)
+    hashes, hs, hb = stage1.train_hashed(feats, y, seed, n_cls=n)
+    rows = np.full(1 << BITS, -1, dtype=np.int32)
+    rows[hashes] = np.arange(len(hashes), dtype=np.int32)
+    return Classifier(CATEGORIES, True, params["w1"], params["b1"], params["w2"], params["b2"], rows, hs, hb)
+
+
+def window_scores(clf: Classifier, e: Example) -> list[tuple[float, str, int, int]]:
+    """``(score, category, start, end)`` per window, the pair margin taken off."""
+    if not e.windows:
+        return []
+    probs = clf.window_probabilities(e.enc, e.windows)
+    out = []
+    for (i, j), p in zip(e.windows, probs, strict=True):
+        k = int(np.argmax(p[1:])) + 1
+        out.append((float(1 - p[0]) - (PAIR_MARGIN if j > i else 0.0), CATEGORIES[k], e.spans[i][0], e.spans[j][1]))
+    return out
+
+
+def judge(e: Example, scored: list[tuple[float, str, int, int]], bar: float | None) -> tuple[bool, int, int]:
+    """Flagged?, gold spans found, gold spans in all: rules plus windows at ``bar`` (None: rules only)."""
+    model = [(a, b) for s, _, a, b in scored if bar is not None and s >= bar]
+    found_spans = e.rule_spans + model
+    found = sum(
+        1
+        for span in e.draft.spans
+        if any(ga < pb and pa < gb for ga, gb in _positions(e.draft.text, span) for pa, pb in found_spans)
+    )
+    return bool(found_spans), found, len(e.draft.spans)
+
+
+def figures(rows: Sequence[tuple[Example, list[tuple[float, str, int, int]]]], bar: float | None) -> dict[str, float]:
+    tp = fp = fn = tn = 0
+    sf = st = 0
+    for e, scored in rows:
+        flagged, found, total = judge(e, scored, bar)
+        if e.draft.flag:
+            tp += flagged
+            fn += not flagged
+            sf += found
+            st += total
+        else:
+            fp += flagged
+            tn += not flagged
+    prec = tp / max(tp + fp, 1)
+    rec = tp / max(tp + fn, 1)
+    return {
+        "precision": round(prec, 3),
+        "recall": round(rec, 3),
+        "f1": round(2 * prec * rec / max(prec + rec, 1e-9), 3),
+        "fpr": round(fp / max(fp + tn, 1), 3),
+        "span_recall": round(sf / max(st, 1), 3),
+        "n_flag": tp + fn,
+        "n_pass": fp + tn,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--heldout", action="store_true", help="only the held-out report; write no model")
+    args = ap.parse_args(argv)
+    sources = load_sources()
+    print({k: len(v) for k, v in sources.items()}, flush=True)
+    t0 = time.perf_counter()
+    encoded = {name: [encode_draft(d) for d in items] for name, items in sources.items()}
+    print(f"encoded in {time.perf_counter() - t0:.0f} s", flush=True)
+    scored: dict[str, list[tuple[Example, list[tuple[float, str, int, int]]]]] = {}
+    for name in sources:
+        t0 = time.perf_counter()
+        clf = train([e for other, es in encoded.items() if other != name for e in es])
+        scored[name] = [(e, window_scores(clf, e)) for e in encoded[name]]
+        print(f"  held out {name}: {time.perf_counter() - t0:.0f} s", flush=True)
+    pooled = [r for rows in scored.values() for r in rows]
+    curve = {round(b, 2): figures(pooled, round(b, 2)) for b in np.arange(0.30, 0.99, 0.01)}
+    budget = figures(pooled, None)["fpr"] + EXTRA_FPR
+    ok = {b: f for b, f in curve.items() if f["fpr"] <= budget}
+    bar = max(ok, key=lambda b: (ok[b]["f1"], b)) if ok else 0.99
+    report = {
+        "bar": bar,
+        "extra_fpr": EXTRA_FPR,
+        "rules_alone": {name: figures(rows, None) for name, rows in scored.items()}
+        | {"pooled": figures(pooled, None)},
+        "with_model": {name: figures(rows, bar) for name, rows in scored.items()} | {"pooled": figures(pooled, bar)},
+        "curve": curve,
+    }
+    for b in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        print(f"  bar {b}: {curve[b]}")
+    print(f"bar {bar}")
+    print(f"{'held-out source':<14} rules alone: P R F1 FPR span      with the model: P R F1 FPR span")
+    for name in [*scored, "pooled"]:
+        a, b = report["rules_alone"][name], report["with_model"][name]
+        print(
+            f"{name:<14} {a['precision']:.3f} {a['recall']:.3f} {a['f1']:.3f} {a['fpr']:.3f} {a['span_recall']:.3f}"
+            f"      {b['precision']:.3f} {b['recall']:.3f} {b['f1']:.3f} {b['fpr']:.3f} {b['span_recall']:.3f}"
+        )
+    if args.heldout:
+        return 0
+    REPORT_FILE.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    clf = train([e for es in encoded.values() for e in es])
+    stage1.save(clf, MODEL_FILE)
+    BARS_FILE.write_text(
+        json.dumps({"bars": dict.fromkeys(CATEGORIES[1:], bar), "extra_fpr": EXTRA_FPR, "pair_margin": PAIR_MARGIN},
+                   indent=1) + "\n",
+        encoding="utf-8",
+    )
+    print(f"model -> {MODEL_FILE}, bars -> {BARS_FILE}, report -> {REPORT_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
