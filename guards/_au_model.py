@@ -1,11 +1,13 @@
 """The shipped acceptable-use classifier: sentence representations in, category probabilities out.
 
 A request is cut into segments (:func:`rai_assistant.guards._au_features.segments`: sentences, and long run-on sentences cut in
-pieces). Every segment is looked up once in the static word-piece table distilled from the
-offline MiniLM encoder (:mod:`rai_assistant.static_embeddings`; a transformer pass would cost about
-120 ms for 1,000 characters on one core); the vector of any run of segments (the whole request,
-or a window of one to three sentences) is the mean of their word pieces, so windows cost no
-further lookups. A small multilayer perceptron maps that vector to the probability of ``benign``
+pieces). Every segment is looked up once in two static tables (:mod:`rai_assistant.static_embeddings`;
+a transformer pass would cost about 120 ms for 1,000 characters on one core): the word pieces
+distilled from the offline MiniLM encoder, and the multilingual word vectors distilled from
+multilingual-e5-small (when the model file says it reads them). The vector of any run of
+segments (the whole request, or a window of one to three sentences) is, per table, the mean of
+its rows, the two side by side, so windows cost no further lookups. A small multilayer perceptron
+maps that vector to the probability of ``benign``
 and of each block category; a linear model over hashed word and character n-grams
 (:mod:`rai_assistant.guards._au_features`) gives a second opinion from exact surface cues (obfuscated spellings,
 compounds the word pieces split badly), and the two are averaged.
