@@ -849,40 +849,27 @@ def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit,
     return sorted(taken, key=lambda t: t[0].start)
 
 
+def _finding(text: str, hit: BiasHit, message: str, score: float | None = None, bar: float | None = None) -> Finding:
+    words = text[hit.start : hit.end]
+    return Finding(
+        guard=GUARD,
+        clauses=CLAUSES,
+        verdict=Verdict.FLAG,
+        message=message.format(words),
+        category=hit.category,
+        span=Span(hit.start, hit.end, words),
+        suggestion=_SUGGESTIONS[hit.category],
+        score=None if score is None else round(score, 3),
+        threshold=bar,
+    )
+
+
 def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
     """Findings for biased wording in ``text`` (a draft, or a person's own text): the phrase
     rules' exact words, then the sentences the learned reading flags where no rule did."""
-    people = frozenset(ctx.people)
-    hits = find_bias(text, people)
-    findings = []
-    for h in hits:
-        words = text[h.start : h.end]
-        findings.append(
-            Finding(
-                guard=GUARD,
-                clauses=CLAUSES,
-                verdict=Verdict.FLAG,
-                message=_MESSAGES[h.category].format(words),
-                category=h.category,
-                span=Span(h.start, h.end, words),
-                suggestion=_SUGGESTIONS[h.category],
-            )
-        )
-    for h, score, bar in learned_hits(text, hits):
-        words = text[h.start : h.end]
-        findings.append(
-            Finding(
-                guard=GUARD,
-                clauses=CLAUSES,
-                verdict=Verdict.FLAG,
-                message=_LEARNED_MESSAGES[h.category].format(words),
-                category=h.category,
-                span=Span(h.start, h.end, words),
-                suggestion=_SUGGESTIONS[h.category],
-                score=round(score, 3),
-                threshold=bar,
-            )
-        )
+    hits = find_bias(text, frozenset(ctx.people))
+    findings = [_finding(text, h, _MESSAGES[h.category]) for h in hits]
+    findings += [_finding(text, h, _LEARNED_MESSAGES[h.category], score, bar) for h, score, bar in learned_hits(text, hits)]
     return findings
 
 
