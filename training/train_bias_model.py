@@ -55,6 +55,7 @@ CATEGORIES = ("benign", "gendered_language", "personality_critique", "age_coded"
 #: The learned reading may add at most this much to the rules' false-positive rate on pass drafts.
 EXTRA_FPR = 0.01
 EPOCHS = 20
+HIDDEN = 256
 
 Array = npt.NDArray[np.float32]
 
@@ -160,7 +161,7 @@ def train(encs: Sequence[Example], seed: int = 0) -> Classifier:
     y = np.concatenate([e.y for e in encs])
     feats = [f for e in encs for f in e.feats]
     n = len(CATEGORIES)
-    params = stage1.train_mlp(x, y, seed, n_cls=n, epochs=EPOCHS)
+    params = stage1.train_mlp(x, y, seed, n_cls=n, epochs=EPOCHS, hidden=HIDDEN)
     hashes, hs, hb = stage1.train_hashed(feats, y, seed, n_cls=n)
     rows = np.full(1 << BITS, -1, dtype=np.int32)
     rows[hashes] = np.arange(len(hashes), dtype=np.int32)

@@ -51,8 +51,8 @@ THRESHOLDS_FILE = MODEL_FILE.parent / "thresholds.json"
 REPORT_FILE = ROOT / "training" / "reports" / "request_guard_heldout.json"
 SEEDS_SOURCE = "seeds_v1"
 
-HIDDEN = 256
-EPOCHS = 12
+HIDDEN = 512
+EPOCHS = 20
 L2 = 1e-4
 BALANCE = 0.5
 WORDS = True  # the MLP reads the multilingual word vectors beside the word pieces (--no-words: not)
@@ -213,7 +213,12 @@ def _class_weights(y: npt.NDArray[np.int64], n_cls: int | None = None) -> Array:
 
 
 def train_mlp(
-    x: Array, y: npt.NDArray[np.int64], seed: int = 0, n_cls: int | None = None, epochs: int = EPOCHS
+    x: Array,
+    y: npt.NDArray[np.int64],
+    seed: int = 0,
+    n_cls: int | None = None,
+    epochs: int = EPOCHS,
+    hidden: int = HIDDEN,
 ) -> dict[str, Array]:
     """One hidden layer (ReLU), softmax over benign and the categories (``n_cls`` classes in all,
     by default the request categories), input noise, weight decay."""
@@ -221,9 +226,9 @@ def train_mlp(
     n_cls = n_cls or len(CATEGORIES)
     dim = x.shape[1]
     params: dict[str, Array] = {
-        "w1": (rs.standard_normal((dim, HIDDEN)) * np.sqrt(2.0 / dim)).astype(np.float32),
-        "b1": np.zeros(HIDDEN, dtype=np.float32),
-        "w2": (rs.standard_normal((HIDDEN, n_cls)) * np.sqrt(1.0 / HIDDEN)).astype(np.float32),
+        "w1": (rs.standard_normal((dim, hidden)) * np.sqrt(2.0 / dim)).astype(np.float32),
+        "b1": np.zeros(hidden, dtype=np.float32),
+        "w2": (rs.standard_normal((hidden, n_cls)) * np.sqrt(1.0 / hidden)).astype(np.float32),
         "b2": np.zeros(n_cls, dtype=np.float32),
     }
     m = {k: np.zeros_like(v) for k, v in params.items()}
