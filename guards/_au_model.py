@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ __all__ = [
     "Encoded",
     "SecondOpinion",
     "encode",
+    "encode_pieces",
     "get_classifier",
     "get_second_opinion",
     "load_classifier",
@@ -75,6 +76,11 @@ class Encoded:
     def features(self, i: int, j: int) -> list[int]:
         return [h for k in range(i, j + 1) for h in self.hashed[k]]
 
+    def without_words(self) -> Encoded:
+        """The same encoding for a classifier that reads the word pieces only."""
+        wsums, wcounts = _no_words(len(self.spans))
+        return replace(self, wsums=wsums, wcounts=wcounts)
+
 
 def _unit_means(sums: Array, counts: Array, windows: list[tuple[int, int]]) -> Array:
     total = np.cumsum(np.vstack([np.zeros((1, sums.shape[1]), np.float32), sums]), axis=0)
@@ -89,16 +95,22 @@ def _unit_means(sums: Array, counts: Array, windows: list[tuple[int, int]]) -> A
 def encode(text: str, spans: list[tuple[int, int]], words: bool = True) -> Encoded:
     """Encode the segments ``spans`` of ``text`` (offsets into it) in one batch; ``words`` adds
     the multilingual word vectors."""
+    pieces = [text[a:b] for a, b in spans] or [text]
+    return encode_pieces(pieces, tuple(spans) or ((0, len(text)),), words)
+
+
+def encode_pieces(pieces: list[str], spans: tuple[tuple[int, int], ...], words: bool = True) -> Encoded:
+    """Encode ``pieces`` (already in judging form), one per span, in one batch."""
     from rai_assistant.static_embeddings import get_static_embedder, get_word_embedder
 
-    pieces = [text[a:b] for a, b in spans] or [text]
     sums, counts = get_static_embedder().sums(pieces)
-    if words:
-        wsums, wcounts = get_word_embedder().sums(pieces)
-    else:
-        wsums, wcounts = np.zeros((len(pieces), 0), np.float32), np.zeros(len(pieces), np.float32)
+    wsums, wcounts = get_word_embedder().sums(pieces) if words else _no_words(len(pieces))
     hashed = tuple(tuple(text_features(p)) for p in pieces)
-    return Encoded(tuple(spans) or ((0, len(text)),), sums, counts, hashed, wsums, wcounts)
+    return Encoded(spans, sums, counts, hashed, wsums, wcounts)
+
+
+def _no_words(n: int) -> tuple[Array, Array]:
+    return np.zeros((n, 0), np.float32), np.zeros(n, np.float32)
 
 
 @dataclass(frozen=True, slots=True)

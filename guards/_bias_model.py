@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 from rai_assistant.errors import ModelError
-from rai_assistant.guards._au_features import sentences, text_features
-from rai_assistant.guards._au_model import Classifier, Encoded, load_classifier
+from rai_assistant.guards._au_features import sentences
+from rai_assistant.guards._au_model import Classifier, Encoded, encode_pieces, load_classifier
 
 __all__ = [
     "BARS_FILE",
@@ -74,16 +74,8 @@ def split(text: str) -> list[tuple[int, int]]:
 def encode_sentences(text: str, spans: list[tuple[int, int]], words: bool = True) -> Encoded:
     """Each sentence ``text[a:b]`` in its judging form, looked up in the static tables."""
     from rai_assistant.guards.normalize import normalize
-    from rai_assistant.static_embeddings import get_static_embedder, get_word_embedder
 
-    pieces = [normalize(text[a:b]) for a, b in spans]
-    sums, counts = get_static_embedder().sums(pieces)
-    if words:
-        wsums, wcounts = get_word_embedder().sums(pieces)
-    else:
-        wsums, wcounts = np.zeros((len(pieces), 0), np.float32), np.zeros(len(pieces), np.float32)
-    hashed = tuple(tuple(text_features(p)) for p in pieces)
-    return Encoded(tuple(spans), sums, counts, hashed, wsums, wcounts)
+    return encode_pieces([normalize(text[a:b]) for a, b in spans], tuple(spans), words)
 
 
 def windows_of(n: int) -> list[tuple[int, int]]:
@@ -96,28 +88,24 @@ class LearnedBias:
     classifier: Classifier
     bars: dict[str, float]
 
-    def scores(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], np.ndarray]:
-        """The sentences, the windows (single sentences, then neighbouring pairs) and their
-        probabilities (column 0: no bias)."""
-        spans = split(text)
-        if not spans:
-            return spans, [], np.zeros((0, len(self.classifier.categories)), np.float32)
-        windows = windows_of(len(spans))
-        enc = encode_sentences(text, spans, words=self.classifier.words)
-        probs = self.classifier.window_probabilities(enc, windows)
-        return spans, windows, probs
-
-    def hits(self, text: str) -> list[SentenceHit]:
-        """Windows whose likeliest bias category clears its bar (pairs by :data:`PAIR_MARGIN` more)."""
-        spans, windows, probs = self.scores(text)
-        out: list[SentenceHit] = []
+    def window_scores(self, enc: Encoded, windows: list[tuple[int, int]]) -> list[SentenceHit]:
+        """Each window's likeliest bias category and its score (the probability of some bias,
+        less :data:`PAIR_MARGIN` for a pair), whatever the bar."""
+        if not windows:
+            return []
         cats = self.classifier.categories
-        for (i, j), p in zip(windows, probs, strict=True):
+        out: list[SentenceHit] = []
+        for (i, j), p in zip(windows, self.classifier.window_probabilities(enc, windows), strict=True):
             k = int(np.argmax(p[1:])) + 1
             score = float(1.0 - p[0]) - (PAIR_MARGIN if j > i else 0.0)
-            if score >= self.bars[cats[k]]:
-                out.append(SentenceHit(cats[k], spans[i][0], spans[j][1], score))
+            out.append(SentenceHit(cats[k], enc.spans[i][0], enc.spans[j][1], score))
         return out
+
+    def hits(self, text: str) -> list[SentenceHit]:
+        """Sentences and neighbouring pairs whose likeliest bias category clears its bar."""
+        spans = split(text)
+        enc = encode_sentences(text, spans, words=self.classifier.words)
+        return [h for h in self.window_scores(enc, windows_of(len(spans))) if h.score >= self.bars[h.category]]
 
 
 def load_learned_bias(model: Path = MODEL_FILE, bars: Path = BARS_FILE) -> LearnedBias:

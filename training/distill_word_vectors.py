@@ -58,10 +58,10 @@ def word_list() -> list[tuple[str, float, str]]:
     return [(w, z, lang) for w, (z, lang) in sorted(best.items(), key=lambda kv: -kv[1][0])]
 
 
-def embed(words: list[str]) -> np.ndarray:
-    from rai_assistant.embeddings import get_multilingual_embedder
+def embed(words: list[str], threads: int) -> np.ndarray:
+    from rai_assistant.embeddings import MultilingualEmbedder
 
-    model = get_multilingual_embedder()
+    model = MultilingualEmbedder(threads=threads)
     out = np.zeros((len(words), 384), dtype=np.float32)
     t0 = time.perf_counter()
     for start in range(0, len(words), BATCH):
@@ -77,7 +77,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
-    from rai_assistant.embeddings import get_multilingual_embedder
     from rai_assistant.guards.normalize import normalize
     from rai_assistant.static_embeddings import WORDS_FILE
 
@@ -91,12 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         cached_words, cached = [], np.zeros((0, 384), np.float32)
     if cached_words != words:
-        import rai_assistant.embeddings as embeddings
-
-        embeddings._e5_shared = embeddings.MultilingualEmbedder(threads=args.threads)  # noqa: SLF001
-        get_multilingual_embedder()
         print(f"embedding {len(words)} words with multilingual-e5-small ...", flush=True)
-        cached = embed(words)
+        cached = embed(words, args.threads)
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         np.savez(CACHE, words=np.asarray(words), vectors=cached)
     # Key by the judging form; the most frequent spelling of a form wins.

@@ -43,6 +43,8 @@ from rai_assistant.guards._bias_model import (  # noqa: E402
     BARS_FILE,
     MODEL_FILE,
     PAIR_MARGIN,
+    LearnedBias,
+    SentenceHit,
     encode_sentences,
     split,
     windows_of,
@@ -168,21 +170,14 @@ def train(encs: Sequence[Example], seed: int = 0) -> Classifier:
     return Classifier(CATEGORIES, True, params["w1"], params["b1"], params["w2"], params["b2"], rows, hs, hb)
 
 
-def window_scores(clf: Classifier, e: Example) -> list[tuple[float, str, int, int]]:
-    """``(score, category, start, end)`` per window, the pair margin taken off."""
-    if not e.windows:
-        return []
-    probs = clf.window_probabilities(e.enc, e.windows)
-    out = []
-    for (i, j), p in zip(e.windows, probs, strict=True):
-        k = int(np.argmax(p[1:])) + 1
-        out.append((float(1 - p[0]) - (PAIR_MARGIN if j > i else 0.0), CATEGORIES[k], e.spans[i][0], e.spans[j][1]))
-    return out
+def window_scores(clf: Classifier, e: Example) -> list[SentenceHit]:
+    """Every window's category and score as the guard computes them, whatever the bar."""
+    return LearnedBias(clf, {}).window_scores(e.enc, e.windows)
 
 
-def judge(e: Example, scored: list[tuple[float, str, int, int]], bar: float | None) -> tuple[bool, int, int]:
+def judge(e: Example, scored: list[SentenceHit], bar: float | None) -> tuple[bool, int, int]:
     """Flagged?, gold spans found, gold spans in all: rules plus windows at ``bar`` (None: rules only)."""
-    model = [(a, b) for s, _, a, b in scored if bar is not None and s >= bar]
+    model = [(h.start, h.end) for h in scored if bar is not None and h.score >= bar]
     found_spans = e.rule_spans + model
     found = sum(
         1
@@ -192,7 +187,7 @@ def judge(e: Example, scored: list[tuple[float, str, int, int]], bar: float | No
     return bool(found_spans), found, len(e.draft.spans)
 
 
-def figures(rows: Sequence[tuple[Example, list[tuple[float, str, int, int]]]], bar: float | None) -> dict[str, float]:
+def figures(rows: Sequence[tuple[Example, list[SentenceHit]]], bar: float | None) -> dict[str, float]:
     tp = fp = fn = tn = 0
     sf = st = 0
     for e, scored in rows:
@@ -227,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     encoded = {name: [encode_draft(d) for d in items] for name, items in sources.items()}
     print(f"encoded in {time.perf_counter() - t0:.0f} s", flush=True)
-    scored: dict[str, list[tuple[Example, list[tuple[float, str, int, int]]]]] = {}
+    scored: dict[str, list[tuple[Example, list[SentenceHit]]]] = {}
     for name in sources:
         t0 = time.perf_counter()
         clf = train([e for other, es in encoded.items() if other != name for e in es])

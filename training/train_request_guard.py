@@ -136,9 +136,8 @@ class Encoder:
             self.store[key] = got
             self.dirty = True
         sums, counts, hashed, spans, wsums, wcounts = got
-        if not WORDS:
-            wsums, wcounts = np.zeros((len(spans), 0), np.float32), np.zeros(len(spans), np.float32)
-        return Encoded(spans, sums, counts, hashed, wsums, wcounts)
+        enc = Encoded(spans, sums, counts, hashed, wsums, wcounts)
+        return enc if WORDS else enc.without_words()
 
 
 def examples(
