@@ -1,6 +1,6 @@
 """The bias guard on draft sources it was not trained on: the honest figure for its learned reading.
 
-    python bench/bench_bias_heldout.py          # about 2 minutes on two cores
+    python bench/bench_bias_heldout.py          # about 10 minutes on two cores
 
 Each source of ``training/data/drafts/train_*.jsonl`` and ``tuning.jsonl`` (a source in several
 languages, one language at a time) is held out in turn; the learned reading is trained on the

@@ -527,6 +527,11 @@ def find_bias_lang(text: str) -> list[LangHit]:
     return hits
 
 
+def judgement_starts(text: str) -> list[int]:
+    """Where a doubt about a person starts in Spanish, French or German text ("je doute qu")."""
+    return sorted(m.start() for lang in _languages_in(text) for m in lang.judgements.finditer(text))
+
+
 # The longest span a fact and its doubt are joined into, in characters.
 _PHRASE_MAX = 160
 

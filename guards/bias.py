@@ -58,7 +58,7 @@ from rai_assistant import hookspecs
 from rai_assistant.config import AppConfig
 from rai_assistant.guards import _bias_lexicon as lex
 from rai_assistant.guards._bias_lang import CATEGORIES as _BIAS_CATEGORIES
-from rai_assistant.guards._bias_lang import find_bias_lang
+from rai_assistant.guards._bias_lang import find_bias_lang, judgement_starts
 from rai_assistant.guards._bias_lexicon import LazyPattern, load_data
 from rai_assistant.guards._bias_scan import Scanner
 from rai_assistant.guards._bias_sensitive import find_sensitive, is_topic_or_others, loose_sensitive_terms
@@ -209,6 +209,7 @@ class BiasData(TypedDict):
     NOTE_OPENS: LazyPattern
     QUOTE: LazyPattern
     SAID: LazyPattern
+    INCIDENT_DATE: LazyPattern
     OTHERS_CHILDREN: LazyPattern
     PERSON_WORD: LazyPattern
     POSSESSOR: LazyPattern
@@ -304,6 +305,7 @@ _BIT_OF_THINGS = _DATA["BIT_OF_THINGS"]
 _NOTE_OPENS = _DATA["NOTE_OPENS"]
 _QUOTE = _DATA["QUOTE"]
 _SAID = _DATA["SAID"]
+_INCIDENT_DATE = _DATA["INCIDENT_DATE"]
 _OTHERS_CHILDREN = _DATA["OTHERS_CHILDREN"]
 _PERSON_WORD = _DATA["PERSON_WORD"]
 _NOT_BARE_NOUN_AFTER = _DATA["NOT_BARE_NOUN_AFTER"]
@@ -573,7 +575,29 @@ def find_bias(text: str, people: frozenset[str] = frozenset()) -> list[BiasHit]:
     if quoted:
         # words someone said, quoted as the behaviour ("told him 'you're useless'"), are evidence
         hits = [h for h in hits if not any(qs <= h.start and h.end <= qe for qs, qe in quoted)]
+    dated = _dated_sentences(text, bounds)
+    if dated:
+        # "rude to the new starter on 3 Feb" names an incident: behaviour, not character; and
+        # "maternity leave from 3 March", "Altersteilzeit ab 1.3." with no doubt beside them are
+        # agreed facts, not a judgement
+        doubted = {sentence_of(bounds, m.start()) for m in found["judgement"]}
+        doubted.update(sentence_of(bounds, i) for i in judgement_starts(text))
+        hits = [h for h in hits if sentence_of(bounds, h.start) not in dated or not _fact_or_incident(h, bounds, doubted)]
     return _merge(text, hits)
+
+
+def _fact_or_incident(hit: BiasHit, bounds: list[tuple[int, int]], doubted: set[tuple[int, int]]) -> bool:
+    """Whether a hit in a dated sentence describes an incident or an agreed fact, not a judgement."""
+    if hit.category == "personality_critique":
+        return True
+    return hit.category in {"protected_characteristic", "age_coded"} and sentence_of(bounds, hit.start) not in doubted
+
+
+def _dated_sentences(text: str, bounds: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The sentences of ``text`` that name a date ("on 3 Feb", "le 12 mai", "am 8.11.")."""
+    if not any(c.isdigit() for c in text) and "day" not in text.lower():
+        return set()
+    return {sentence_of(bounds, m.start()) for m in _INCIDENT_DATE.compiled().finditer(text)}
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -830,6 +854,25 @@ _LEARNED_MESSAGES = {
 }
 
 
+def _without_work_phrases(text: str) -> str:
+    """``text`` with the phrases the rules read as about the work blanked out, offsets unchanged.
+
+    "It was a bit of a slog, but the migration finished": the learned reading has seen "a bit of
+    a diva" and "a bit of a stretch for him at his age" far more often than work called a slog, so
+    it does not read the words the rules have already explained (``BIT_OF_THINGS``).
+    """
+    if "bit of" not in text.lower():
+        return text
+    spans = [
+        (m.start(), m.end())
+        for m in _rx()["bit_of"].compiled().finditer(text)
+        if m.group("noun").lower().split()[0] in _BIT_OF_THINGS
+    ]
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
 def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit, float, float]]:
     """Sentences the learned reading flags where no rule found anything: ``(hit, score, bar)``,
     the surest first among overlapping ones. Quoted words (what someone said) stay evidence."""
@@ -838,7 +881,7 @@ def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit,
     model = get_learned_bias()
     quoted = _quoted(text)
     taken: list[tuple[BiasHit, float, float]] = []
-    for s in sorted(model.hits(text), key=lambda h: -h.score):
+    for s in sorted(model.hits(_without_work_phrases(text)), key=lambda h: -h.score):
         if any(h.start < s.end and s.start < h.end for h in rule_hits):
             continue
         if any(qs <= s.start and s.end <= qe for qs, qe in quoted):

@@ -8,7 +8,7 @@ Each behaviour has work talk next to it that uses the same words about facts and
 from __future__ import annotations
 
 import pytest
-from rai_assistant.guards.bias import check_bias
+from rai_assistant.guards.bias import check_bias, find_bias
 from rai_assistant.guards.sensitive_facts import check_sensitive_facts
 from rai_assistant.types import Finding, GuardContext, Stage
 
@@ -301,3 +301,36 @@ def test_the_same_behaviours_in_spanish_french_and_german(text: str, words: str,
 )
 def test_job_relevant_facts_pass(text: str) -> None:
     assert _found(text) == []
+
+
+# ------------------------------------------------- a dated incident or an agreed date is no judgement
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kevin was dismissive of the auditor's questions in the 14 March review and left before the end.",
+        "On Tuesday she was short with two callers who asked for a refund; we went through the script again.",
+        "Lost his temper in the stand-up on 2 October and slammed the laptop shut. Apologised the next day.",
+        "Maternity leave for Joanne from 2 September; Priya takes the key accounts in the meantime.",
+        "Sam turns 60 on 4 June and has asked to drop Fridays from July; approved.",
+        "Départ à la retraite de Michel prévu le 30 juin ; passation avec Inès en mai.",
+        "Frau Yilmaz ist ab 1.4. in Elternzeit, die Vertretung übernimmt Herr Braun.",
+        "Su baja por maternidad empieza el 5 de mayo; Luis cubre la tienda.",
+    ],
+)
+def test_a_dated_incident_or_an_agreed_date_is_not_a_judgement(text: str) -> None:
+    assert find_bias(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Kevin is dismissive and arrogant, always has been.", "arrogant"),
+        ("He's arrogant. On 3 May he also missed the deadline for the audit pack.", "arrogant"),
+        ("She goes on maternity leave on 3 March, and I doubt she'll be as committed after.", "I doubt"),
+        ("Elle part en congé maternité le 3 mars et je doute qu'elle revienne motivée.", "je doute qu"),
+        ("Sie ist ab 1.4. in Elternzeit und wird danach sicher weniger belastbar sein.", "Elternzeit"),
+    ],
+)
+def test_a_date_does_not_excuse_a_judgement_beside_it(text: str, words: str) -> None:
+    start = text.index(words)
+    assert any(h.start < start + len(words) and start < h.end for h in find_bias(text)), find_bias(text)
