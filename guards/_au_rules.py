@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -498,15 +498,24 @@ def text_level_hits(text: str) -> list[Hit]:
     return [h for h in (_claim_contradicted(text), _shared_identifiers(text)) if h is not None]
 
 
-def match_rules(text: str) -> list[Hit]:
+#: The categories of :func:`text_level_hits` (weak hits).
+TEXT_LEVEL_CATEGORIES = frozenset({"misinformation", "pii_misuse"})
+
+
+def match_rules(text: str, wanted: Callable[[str, bool], bool] | None = None) -> list[Hit]:
     """Every rule that fires in ``text`` and is not cancelled by its ``unless`` context.
 
     Each rule runs only on the sentences where some word begins the way the rule must begin,
-    which keeps the cost of some thirty large patterns low on long, harmless notes.
+    which keeps the cost of some thirty large patterns low on long, harmless notes. With
+    ``wanted(category, strong)``, only the rules (and text-level checks) it accepts run: a caller
+    that would drop the other hits anyway does not pay for them.
     """
     hits: list[Hit] = []
+    rules = RULES if wanted is None else [r for r in RULES if wanted(r.category, r.strong)]
+    if not rules and wanted is not None and not any(wanted(c, False) for c in TEXT_LEVEL_CATEGORIES):
+        return hits
     spans = [(a, b, _word_starts(text[a:b])) for a, b in _rule_sentences(text)]
-    for rule in RULES:
+    for rule in rules:
         found = None
         for a, b, starts in spans:
             if rule.starts is not None and rule.starts.isdisjoint(starts):
@@ -522,6 +531,8 @@ def match_rules(text: str) -> list[Hit]:
                 break
         if found is not None:
             hits.append(found)
+    if wanted is not None and not any(wanted(c, False) for c in TEXT_LEVEL_CATEGORIES):
+        return hits
     for pair in text_level_hits(text):
         if pair.decisive or not any(h.category == pair.category for h in hits):
             hits.append(pair)

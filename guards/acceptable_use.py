@@ -248,17 +248,25 @@ def _decide(
     return _combine(norm, model, hits, settings), model
 
 
+def _exact(category: str, strong: bool) -> bool:
+    """Whether a rule of ``category`` counts in ``"exact"`` mode (so the others need not run)."""
+    return category in (EXACT_RULE_CATEGORIES if strong else WEAK_RULE_CATEGORIES)
+
+
+def _rules(text: str, settings: Settings) -> list[Hit]:
+    """The rule hits ``settings`` can use: none, the exact ones, or all."""
+    if settings.rules == "none":
+        return []
+    return match_rules(text, _exact if settings.rules == "exact" else None)
+
+
 def _combine(norm: Normalized, model: _Verdict, hits: Sequence[Hit], settings: Settings) -> Problem | None:
     p = model.score
     probs = model.probs
     if settings.rules == "none":
         hits = []
     elif settings.rules == "exact":
-        hits = [
-            h
-            for h in hits
-            if (h.strong and h.category in EXACT_RULE_CATEGORIES) or (not h.strong and h.category in WEAK_RULE_CATEGORIES)
-        ]
+        hits = [h for h in hits if _exact(h.category, h.strong)]
     strong = [h for h in hits if h.strong]
     weak = [h for h in hits if not h.strong] if settings.rules in ("all", "exact") else []
 
@@ -308,12 +316,11 @@ def analyze_with(text: str, clf: Classifier, settings: Settings) -> Analysis:
     norm = normalize_mapped(text)
     t = norm.text
     problems: list[Problem] = []
-    rules_on = settings.rules != "none"
     top: _Verdict | None = None
     for start, end, overrides in find_injections(t):
         part_hits = [
             Hit(h.category, h.start + start, h.end + start, h.strong, h.decisive)
-            for h in (match_rules(t[start:end]) if rules_on else [])
+            for h in _rules(t[start:end], settings)
         ]
         found, model = _decide(norm, t, start, end, part_hits, clf, settings)
         if top is None or model.score > top.score:
@@ -327,7 +334,7 @@ def analyze_with(text: str, clf: Classifier, settings: Settings) -> Analysis:
             problems.append(_problem(norm, "reverse_engineering", 0.9, start, end, injected=True))
     if problems and top is not None:
         return Analysis(tuple(problems), top.score, top.category)
-    hits = match_rules(t) if rules_on else []
+    hits = _rules(t, settings)
     if is_policy_question(t):
         # Asking what the policy allows is allowed; asking for the guard's internals is not.
         hits = [h for h in hits if h.category == "reverse_engineering" and h.strong]

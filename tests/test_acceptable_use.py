@@ -258,6 +258,10 @@ def test_rule_prefilter_never_changes_which_rules_fire() -> None:
                     break
         slow.update(h.category for h in _au_rules.text_level_hits(text))
         assert fast == slow, typed
+        # Running only the rules "exact" mode keeps gives the hits it would have kept.
+        wanted = {(h.category, h.start, h.end, h.strong) for h in _au_rules.match_rules(text, acceptable_use._exact)}
+        kept = {(h.category, h.start, h.end, h.strong) for h in _au_rules.match_rules(text) if acceptable_use._exact(h.category, h.strong)}
+        assert wanted == kept, typed
 
 
 @pytest.mark.parametrize(
