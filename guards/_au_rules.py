@@ -512,7 +512,8 @@ def match_rules(text: str, wanted: Callable[[str, bool], bool] | None = None) ->
     """
     hits: list[Hit] = []
     rules = RULES if wanted is None else [r for r in RULES if wanted(r.category, r.strong)]
-    if not rules and wanted is not None and not any(wanted(c, False) for c in TEXT_LEVEL_CATEGORIES):
+    text_level = wanted is None or any(wanted(c, False) for c in TEXT_LEVEL_CATEGORIES)
+    if not rules and not text_level:
         return hits
     spans = [(a, b, _word_starts(text[a:b])) for a, b in _rule_sentences(text)]
     for rule in rules:
@@ -531,7 +532,7 @@ def match_rules(text: str, wanted: Callable[[str, bool], bool] | None = None) ->
                 break
         if found is not None:
             hits.append(found)
-    if wanted is not None and not any(wanted(c, False) for c in TEXT_LEVEL_CATEGORIES):
+    if not text_level:
         return hits
     for pair in text_level_hits(text):
         if pair.decisive or not any(h.category == pair.category for h in hits):

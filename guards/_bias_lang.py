@@ -529,7 +529,7 @@ def find_bias_lang(text: str) -> list[LangHit]:
 
 def judgement_starts(text: str) -> list[int]:
     """Where a doubt about a person starts in Spanish, French or German text ("je doute qu")."""
-    return sorted(m.start() for lang in _languages_in(text) for m in lang.judgements.finditer(text))
+    return [m.start() for lang in _languages_in(text) for m in lang.judgements.finditer(text)]
 
 
 # The longest span a fact and its doubt are joined into, in characters.

@@ -261,12 +261,9 @@ def _rules(text: str, settings: Settings) -> list[Hit]:
 
 
 def _combine(norm: Normalized, model: _Verdict, hits: Sequence[Hit], settings: Settings) -> Problem | None:
+    """The verdict from the classifier and ``hits``, which :func:`_rules` chose for ``settings``."""
     p = model.score
     probs = model.probs
-    if settings.rules == "none":
-        hits = []
-    elif settings.rules == "exact":
-        hits = [h for h in hits if _exact(h.category, h.strong)]
     strong = [h for h in hits if h.strong]
     weak = [h for h in hits if not h.strong] if settings.rules in ("all", "exact") else []
 

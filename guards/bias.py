@@ -582,15 +582,19 @@ def find_bias(text: str, people: frozenset[str] = frozenset()) -> list[BiasHit]:
         # agreed facts, not a judgement
         doubted = {sentence_of(bounds, m.start()) for m in found["judgement"]}
         doubted.update(sentence_of(bounds, i) for i in judgement_starts(text))
-        hits = [h for h in hits if sentence_of(bounds, h.start) not in dated or not _fact_or_incident(h, bounds, doubted)]
+        hits = [h for h in hits if not _incident_or_fact(h.category, sentence_of(bounds, h.start), dated, doubted)]
     return _merge(text, hits)
 
 
-def _fact_or_incident(hit: BiasHit, bounds: list[tuple[int, int]], doubted: set[tuple[int, int]]) -> bool:
-    """Whether a hit in a dated sentence describes an incident or an agreed fact, not a judgement."""
-    if hit.category == "personality_critique":
-        return True
-    return hit.category in {"protected_characteristic", "age_coded"} and sentence_of(bounds, hit.start) not in doubted
+#: Kinds that, in a dated sentence with no doubt in it, state an agreed fact (a leave, a retirement).
+_FACT_KINDS = frozenset({"protected_characteristic", "age_coded"})
+
+
+def _incident_or_fact(category: str, sent: tuple[int, int], dated: set[tuple[int, int]], doubted: set[tuple[int, int]]) -> bool:
+    """Whether a hit of ``category`` in sentence ``sent`` describes a dated incident or agreed fact."""
+    if sent not in dated:
+        return False
+    return category == "personality_critique" or (category in _FACT_KINDS and sent not in doubted)
 
 
 def _dated_sentences(text: str, bounds: list[tuple[int, int]]) -> set[tuple[int, int]]:
