@@ -171,7 +171,32 @@ def _in_process(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -
         proc.join(1)
 
 
+_warm_lock = threading.Lock()
+_warmed: set[Callable[[], None]] = set()
+
+
+def _warm(spec: GuardSpec) -> BaseException | None:
+    """Run ``spec.warm`` once per process (outside the timeout); the error if it raised."""
+    warm = spec.warm
+    if warm is None or warm in _warmed:
+        return None
+    with _warm_lock:
+        if warm in _warmed:
+            return None
+        try:
+            warm()
+        except Exception as exc:  # noqa: BLE001 - reported as the guard's crash, fail closed
+            return exc
+        _warmed.add(warm)
+    return None
+
+
 def _run_check(spec: GuardSpec, text: str, ctx: GuardContext, timeout: float) -> list[Finding]:
+    failed = _warm(spec)
+    if failed is not None:
+        kind, frames = _describe(failed)
+        _log_crash(spec, ctx, kind if _trace_messages() else kind.split(":", 1)[0], frames)
+        return [crash_finding(spec, kind)]
     ctx = dataclasses.replace(ctx, deadline=time.monotonic() + timeout)
     if spec.isolation == "process":
         status, payload = _in_process(spec, text, ctx, timeout)

@@ -254,6 +254,10 @@ class GuardSpec:
     ``timeout`` is in seconds: a guard that runs longer blocks the road.
     ``validator`` optionally supplies a ready guardrails-ai ``Validator`` instance instead of
     ``check`` (see :func:`rai_assistant.guarding.validator_guard`).
+    ``warm`` optionally loads what ``check`` needs (models, tables, compiled patterns); the road
+    calls it once per process before the guard's first check, outside the timeout, so a slow
+    first load on a busy machine is not taken for a hung guard. If it raises, the text is blocked
+    as when a check crashes, and the next check tries again.
     """
 
     name: str
@@ -268,6 +272,7 @@ class GuardSpec:
     #: ``"process"``: the check runs in a forked child process that is killed at the timeout, for
     #: guards that may hang in code they do not control; findings must be picklable.
     isolation: str = "thread"
+    warm: Callable[[], None] | None = None
 
     def applies_to(self, feature: str) -> bool:
         return not self.features or feature in self.features

@@ -514,10 +514,19 @@ _GUARDS: tuple[tuple[str, tuple[str, ...], Callable[..., list[Finding]], str], .
 )
 
 
+def warm_up(settings: Settings) -> None:
+    """Load the classifier, its tables and bars, the rules (and the second opinion when it is
+    on) by judging one harmless request, so the first real one is judged within its timeout."""
+    if settings.second_opinion:
+        get_second_opinion()
+    analyze_with("Please help me write feedback on the quarterly report.", get_classifier(), settings)
+
+
 @implements(hookspecs.register_guards)
 def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) -> None:
     """Register the four request guards, with the thresholds of ``[plugins.acceptable_use]``."""
     settings = settings_from(config)
+    warm = functools.partial(warm_up, settings)  # one for the four: they share the analysis
     for name, clauses, check, description in _GUARDS:
         register(
             GuardSpec(
@@ -526,5 +535,6 @@ def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) ->
                 stages=(Stage.REQUEST,),
                 check=functools.partial(check, settings=settings),
                 description=description,
+                warm=warm,
             )
         )

@@ -48,11 +48,11 @@ patterns are compiled on first use.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from rai_assistant import hookspecs
 from rai_assistant.config import AppConfig
@@ -78,6 +78,9 @@ from rai_assistant.guards._bias_text import (
 )
 from rai_assistant.hookspecs import implements
 from rai_assistant.types import Finding, GuardContext, GuardSpec, Span, Stage, Verdict
+
+if TYPE_CHECKING:
+    from rai_assistant.guards._bias_model import SentenceHit
 
 __all__ = [
     "BIAS_FILE",
@@ -878,22 +881,46 @@ def _without_work_phrases(text: str) -> str:
 
 
 def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit, float, float]]:
-    """Sentences the learned reading flags where no rule found anything: ``(hit, score, bar)``,
-    the surest first among overlapping ones. Quoted words (what someone said) stay evidence."""
+    """Sentences the learned reading flags beyond what the rules found: ``(hit, score, bar)``
+    (see :func:`select_learned`). Quoted words (what someone said) stay evidence."""
     from rai_assistant.guards._bias_model import get_learned_bias
 
     model = get_learned_bias()
+    return select_learned(text, model.hits(_without_work_phrases(text)), rule_hits, model.bars)
+
+
+#: A learned window on a sentence where a rule has already pointed at words is kept only when it
+#: reads another kind of bias than the rule found there (a personality word found, the sentence
+#: also read as age-coded) and clears its bar by this much more. Of the same kind it would only
+#: repeat the rule's finding over the whole sentence.
+RULE_SENTENCE_MARGIN = 0.1
+
+
+def select_learned(
+    text: str, cleared: Sequence[SentenceHit], rule_hits: Sequence[BiasHit], bars: Mapping[str, float]
+) -> list[tuple[BiasHit, float, float]]:
+    """Of the windows that ``cleared`` their bar, what becomes findings: none inside quoted
+    words (what someone said), none on a rule's sentence unless of another kind and surer by
+    :data:`RULE_SENTENCE_MARGIN`; overlapping windows (a sentence and a pair that holds it) make
+    one finding over both, with the kind and score of the surest. The trainer judges held-out
+    drafts with this too, so its figures are the serving path's."""
     quoted = _quoted(text)
-    taken: list[tuple[BiasHit, float, float]] = []
-    for s in sorted(model.hits(_without_work_phrases(text)), key=lambda h: -h.score):
-        if any(h.start < s.end and s.start < h.end for h in rule_hits):
-            continue
-        if any(qs <= s.start and s.end <= qe for qs, qe in quoted):
-            continue
-        if any(t.start < s.end and s.start < t.end for t, _, _ in taken):
-            continue
-        taken.append((BiasHit(s.category, s.start, s.end), s.score, model.bars[s.category]))
-    return sorted(taken, key=lambda t: t[0].start)
+
+    def adds_to_rules(s: SentenceHit) -> bool:
+        under = [h for h in rule_hits if h.start < s.end and s.start < h.end]
+        return not under or (
+            s.score >= bars[s.category] + RULE_SENTENCE_MARGIN and all(h.category != s.category for h in under)
+        )
+
+    kept = [s for s in cleared if adds_to_rules(s) and not any(qs <= s.start and s.end <= qe for qs, qe in quoted)]
+    groups: list[tuple[int, int, SentenceHit]] = []
+    for s in sorted(kept, key=lambda h: (h.start, -h.score)):
+        if groups and s.start < groups[-1][1]:
+            a, b, best = groups[-1]
+            groups[-1] = (a, max(b, s.end), s if s.score > best.score else best)
+        else:
+            groups.append((s.start, s.end, s))
+    return [(BiasHit(best.category, a, b), best.score, bars[best.category]) for a, b, best in groups]
 
 
 def _finding(text: str, hit: BiasHit, message: str, score: float | None = None, bar: float | None = None) -> Finding:
@@ -913,11 +940,19 @@ def _finding(text: str, hit: BiasHit, message: str, score: float | None = None, 
 
 def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
     """Findings for biased wording in ``text`` (a draft, or a person's own text): the phrase
-    rules' exact words, then the sentences the learned reading flags where no rule did."""
+    rules' exact words, then the sentences the learned reading flags beyond them."""
     hits = find_bias(text, frozenset(ctx.people))
     findings = [_finding(text, h, _MESSAGES[h.category]) for h in hits]
     findings += [_finding(text, h, _LEARNED_MESSAGES[h.category], score, bar) for h, score, bar in learned_hits(text, hits)]
     return findings
+
+
+def warm_up() -> None:
+    """Load the phrase rules and the learned reading by judging one fair sentence."""
+    from rai_assistant.guards._bias_model import get_learned_bias
+
+    get_learned_bias()
+    check_bias("The report shipped on time and the team presented it well.", GuardContext("feedback", Stage.DRAFT))
 
 
 @implements(hookspecs.register_guards)
@@ -928,6 +963,7 @@ def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) ->
             clauses=CLAUSES,
             stages=(Stage.DRAFT,),
             check=check_bias,
+            warm=warm_up,
             description="Flags gendered, age-coded, appearance and personality judgements and protected characteristics used as judgements.",
         )
     )

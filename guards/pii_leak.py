@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rai_assistant import hookspecs
+from rai_assistant import hookspecs, privacy
 from rai_assistant.config import AppConfig
 from rai_assistant.hookspecs import implements
 from rai_assistant.privacy import Vault, find_personal_data, find_placeholder_like
@@ -97,7 +97,9 @@ def register_guards(register: Callable[[GuardSpec], None], config: AppConfig) ->
                 "Flags e-mail addresses, phone numbers, ids, card and bank numbers, IP and street "
                 "addresses in a draft; blocks a draft with a mangled or invented placeholder."
             ),
-            # the first call loads presidio (about 0.7 s); later calls take a few ms
+            # presidio loads (about 0.7 s) before the first check, outside the timeout; later
+            # calls take a few ms
             timeout=5.0,
+            warm=privacy.warm_up,
         )
     )

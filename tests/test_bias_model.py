@@ -52,6 +52,42 @@ def test_rule_findings_keep_their_exact_words() -> None:
     assert ("age_coded", "his age", None) in found
 
 
+def test_selection_of_learned_windows() -> None:
+    """The guard and the trainer's held-out figures share this step, so what it drops is what the
+    user never sees: windows inside quoted words, and windows on a rule's sentence unless they read
+    another kind, surer by the margin; overlapping windows become one finding."""
+    text = (
+        'Kim is a diva. The client wrote "she seemed too old for this". Kim is so shrill. And emotional. '
+        "Lee is bossy and past it. Ava is pushy and abrasive."
+    )
+    s3 = text.index("Kim is so")
+    s4 = text.index("And emotional")
+    s5 = text.index("Lee is")
+    s6 = text.index("Ava is")
+    quote_a, quote_b = text.index('"') + 1, text.index('".')
+    diva, bossy = text.index("a diva"), text.index("bossy")
+    H = _bias_model.SentenceHit
+    bars = dict.fromkeys(bias.CATEGORIES, 0.8) | {"personality_critique": 0.85}
+    cleared = [
+        H("personality_critique", 0, 14, 0.90),  # on the rule's sentence, not surer by the margin
+        H("age_coded", quote_a, quote_b, 0.99),  # the words are what the client wrote
+        H("gendered_language", s3, s4 - 1, 0.90),
+        H("personality_critique", s3, s5 - 1, 0.93),  # the pair holding it: one finding, the surer kind
+        H("age_coded", s5, s6 - 1, 0.95),  # another kind, surer by the margin: the rule missed "past it"
+        H("personality_critique", s6, len(text), 0.99),  # the kind the rule found there: no repeat
+    ]
+    rules = [
+        bias.BiasHit("personality_critique", diva, diva + 6),
+        bias.BiasHit("personality_critique", bossy, bossy + 5),
+        bias.BiasHit("personality_critique", text.index("pushy"), text.index("pushy") + 5),
+    ]
+    picked = bias.select_learned(text, cleared, rules, bars)
+    assert [(h.category, text[h.start : h.end], score, bar) for h, score, bar in picked] == [
+        ("personality_critique", text[s3 : s5 - 1], 0.93, 0.85),
+        ("age_coded", text[s5 : s6 - 1], 0.95, 0.8),
+    ]
+
+
 def test_split_drops_bullets_and_blank_lines() -> None:
     text = "- Great closer.\n\n* Bit of a diva in stand-ups.  \n"
     assert [text[a:b] for a, b in _bias_model.split(text)] == ["Great closer.", "Bit of a diva in stand-ups."]

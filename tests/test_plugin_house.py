@@ -189,6 +189,64 @@ def test_an_unknown_isolation_stops_start_up(make_app, tmp_path):
         make_app(Hanger("fiber", tmp_path / "pid"))
 
 
+class SlowStarter:
+    """A guard whose first load takes longer than its timeout, as a model does on a busy machine."""
+
+    __name__ = "slow-starter-plugin"
+
+    def __init__(self, fail_first: bool = False) -> None:
+        self.loads = 0
+        self.checked: list[str] = []
+        self.fail_first = fail_first
+
+    def load(self) -> None:
+        self.loads += 1
+        if self.fail_first and self.loads == 1:
+            raise OSError("model file busy")
+        time.sleep(0.8)
+
+    @hookimpl
+    def register_guards(self, register):  # type: ignore[no-untyped-def]
+        def check(text: str, ctx: object) -> list[Finding]:
+            self.checked.append(text)
+            return []
+
+        register(
+            GuardSpec(name="slowstart", clauses=("4.2",), stages=(Stage.REQUEST,), check=check, timeout=0.3, warm=self.load)
+        )
+
+
+def test_a_guard_warms_up_once_outside_its_timeout(make_app, scripted):
+    plugin = SlowStarter()
+    app = make_app(scripted(echo=True), plugin)
+    first = app.draft("feedback", subject="Ana Lima", notes=NOTES)
+    second = app.draft("feedback", subject="Ana Lima", notes=NOTES)
+    assert first.status == second.status == "pending_review"  # 0.8 s of loading did not count as 0.3 s of checking
+    assert plugin.loads == 1 and len(plugin.checked) == 2
+
+
+def test_a_warm_up_that_fails_blocks_and_is_tried_again(make_app, scripted):
+    plugin = SlowStarter(fail_first=True)
+    app = make_app(scripted(echo=True), plugin)
+    first = app.draft("feedback", subject="Ana Lima", notes=NOTES)
+    assert first.status == "blocked"
+    failure = next(f for f in first.findings if f.guard == "slowstart")
+    assert failure.category == "guard_failure" and "OSError" in failure.message
+    assert plugin.checked == []  # never judged on a half-loaded guard
+    second = app.draft("feedback", subject="Ana Lima", notes=NOTES)
+    assert second.status == "pending_review" and plugin.loads == 2 and len(plugin.checked) == 1
+
+
+def test_the_built_in_model_guards_load_before_their_first_check(make_app, scripted):
+    app = make_app(scripted(echo=True))
+    specs = {s.name: s for s in app.enabled_guards("feedback")}
+    request_guards = [specs[n] for n in ("disclosure", "acceptable_use", "prompt_extraction", "injection")]
+    assert len({id(s.warm) for s in request_guards}) == 1  # one shared analysis, loaded once
+    for spec in (request_guards[0], specs["bias"], specs["pii_leak"]):
+        assert spec.warm is not None
+        spec.warm()
+
+
 def _write_plugin(directory: Path, name: str, body: str) -> Path:
     directory.mkdir(exist_ok=True)
     path = directory / f"{name}.py"

@@ -82,7 +82,13 @@ def bias_table(report: dict[str, Any]) -> str:
         cells = [f"{x['f1']:.3f} / {x['span_recall']:.3f} / {x['fpr']:.3f}" for x in (a, b)]
         label = f"**{name}**" if name == "pooled" else name
         rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
-    return "\n".join(rows) + f"\n\nShipped bar: {report['bar']:.2f}."
+    bars = report["bars"]
+    one = report["single_bar_pooled"]
+    return "\n".join(rows) + (
+        "\n\nShipped bars: " + ", ".join(f"{k} {v:.2f}" for k, v in bars.items())
+        + f". One bar for every kind ({report['single_bar']:.2f}) would give "
+        f"{one['f1']:.3f} / {one['span_recall']:.3f} / {one['fpr']:.3f}."
+    )
 
 
 def main() -> int:
