@@ -948,10 +948,8 @@ def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
 
 
 def warm_up() -> None:
-    """Load the phrase rules and the learned reading by judging one fair sentence."""
-    from rai_assistant.guards._bias_model import get_learned_bias
-
-    get_learned_bias()
+    """Load the phrase rules and the learned reading (:func:`learned_hits` loads it on every
+    check) by judging one fair sentence."""
     check_bias("The report shipped on time and the team presented it well.", GuardContext("feedback", Stage.DRAFT))
 
 
