@@ -87,6 +87,8 @@ def windows_of(n: int) -> list[tuple[int, int]]:
 class LearnedBias:
     classifier: Classifier
     bars: dict[str, float]
+    #: A phrase rule's hit on a sentence the reading scores below this is left as advice (0: never).
+    fair_bar: float = 0.0
 
     def window_scores(self, enc: Encoded, windows: list[tuple[int, int]]) -> list[SentenceHit]:
         """Each window's likeliest bias category and its score (the probability of some bias,
@@ -101,18 +103,28 @@ class LearnedBias:
             out.append(SentenceHit(cats[k], enc.spans[i][0], enc.spans[j][1], score))
         return out
 
-    def hits(self, text: str) -> list[SentenceHit]:
-        """Sentences and neighbouring pairs whose likeliest bias category clears its bar."""
+    def read(self, text: str, spans: list[tuple[int, int]]) -> list[SentenceHit]:
+        """Each span of ``text`` read alone, as a sentence, whatever the bar."""
+        enc = encode_sentences(text, spans, words=self.classifier.words)
+        return self.window_scores(enc, [(i, i) for i in range(len(spans))])
+
+    def scores(self, text: str) -> list[SentenceHit]:
+        """Every sentence and neighbouring pair of ``text``, scored, whatever the bar."""
         spans = split(text)
         enc = encode_sentences(text, spans, words=self.classifier.words)
-        return [h for h in self.window_scores(enc, windows_of(len(spans))) if h.score >= self.bars[h.category]]
+        return self.window_scores(enc, windows_of(len(spans)))
+
+    def hits(self, text: str) -> list[SentenceHit]:
+        """Sentences and neighbouring pairs whose likeliest bias category clears its bar."""
+        return [h for h in self.scores(text) if h.score >= self.bars[h.category]]
 
 
 def load_learned_bias(model: Path = MODEL_FILE, bars: Path = BARS_FILE) -> LearnedBias:
     clf = load_classifier(model, what="bias model", hint=_HINT)
     try:
-        raw = json.loads(bars.read_text(encoding="utf-8"))["bars"]
-        got = {str(k): float(v) for k, v in raw.items()}
+        data = json.loads(bars.read_text(encoding="utf-8"))
+        got = {str(k): float(v) for k, v in data["bars"].items()}
+        fair_bar = float(data.get("fair_bar", 0.0))
     except FileNotFoundError as exc:
         raise ModelError(f"bias model bars missing at {bars}: {_HINT}") from exc
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -120,7 +132,7 @@ def load_learned_bias(model: Path = MODEL_FILE, bars: Path = BARS_FILE) -> Learn
     missing = [c for c in clf.categories[1:] if c not in got]
     if missing:
         raise ModelError(f"bias model bars at {bars} lack {', '.join(missing)}: {_HINT}")
-    return LearnedBias(clf, got)
+    return LearnedBias(clf, got, fair_bar)
 
 
 _lock = threading.Lock()

@@ -852,12 +852,16 @@ def _merge(text: str, hits: list[BiasHit]) -> list[BiasHit]:
     return out
 
 
+_FAIR_MESSAGE = (
+    "'{}' is often used to judge people, but this sentence reads as about the work or a fact; "
+    "check it before you send."
+)
 _LEARNED_MESSAGES = {
-    "gendered_language": "This sentence reads as judging the person by gender ('{}').",
-    "personality_critique": "This sentence reads as a verdict on the person's character ('{}'), with no behaviour described.",
-    "age_coded": "This sentence reads as judging the person by age or career stage ('{}').",
-    "protected_characteristic": "This sentence reads as tying a doubt to a protected characteristic ('{}').",
-    "appearance": "This sentence reads as judging the person's looks or clothing ('{}').",
+    "gendered_language": "This passage reads as judging the person by gender ('{}').",
+    "personality_critique": "This passage reads as a verdict on the person's character ('{}'), with no behaviour described.",
+    "age_coded": "This passage reads as judging the person by age or career stage ('{}').",
+    "protected_characteristic": "This passage reads as tying a doubt to a protected characteristic ('{}').",
+    "appearance": "This passage reads as judging the person's looks or clothing ('{}').",
 }
 
 
@@ -883,10 +887,63 @@ def _without_work_phrases(text: str) -> str:
 def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit, float, float]]:
     """Sentences the learned reading flags beyond what the rules found: ``(hit, score, bar)``
     (see :func:`select_learned`). Quoted words (what someone said) stay evidence."""
+    return learned_reading(text, rule_hits)[0]
+
+
+def learned_reading(
+    text: str, rule_hits: Sequence[BiasHit]
+) -> tuple[list[tuple[BiasHit, float, float]], list[tuple[BiasHit, float, float]]]:
+    """What the learned reading adds to the rules' ``rule_hits`` (:func:`select_learned`), and
+    the rule hits it reads as fair (:func:`fair_rule_hits`); each ``(hit, score, bar)``."""
     from rai_assistant.guards._bias_model import get_learned_bias
 
     model = get_learned_bias()
-    return select_learned(text, model.hits(_without_work_phrases(text)), rule_hits, model.bars)
+    served = _without_work_phrases(text)
+    scored = model.scores(served)
+    fair = fair_rule_hits(rule_hits, scored, model.fair_bar)
+    kept = [h for h in rule_hits if all(h is not f for f, _, _ in fair)]
+    cleared = [h for h in scored if h.score >= model.bars[h.category]]
+    added = select_learned(text, cleared, kept, model.bars, lambda spans: model.read(served, spans))
+    return added, fair
+
+
+#: The kinds a sure fair reading may turn into advice. A protected characteristic or gender
+#: named beside praise ("despite his dyslexia, he writes clear reports", "a diversity hire but
+#: doing fine", "for a woman she negotiates well") is a backhanded compliment: the praise reads
+#: as fair to the learned reading, and the rule is right. Those stay flags whatever it reads.
+FAIR_KINDS = frozenset({"personality_critique", "age_coded", "appearance"})
+
+
+def fair_rule_hits(
+    rule_hits: Sequence[BiasHit], scored: Sequence[SentenceHit], fair_bar: float
+) -> list[tuple[BiasHit, float, float]]:
+    """The rule hits of :data:`FAIR_KINDS` that the learned reading is sure are fair, as
+    ``(hit, score, fair_bar)``: "Jack, 17, is on the young worker risk assessment", "we set
+    aggressive cost targets". A phrase list cannot see that the words are about a scheme or the
+    work; the reading can, and where it is sure, the hit is shown as advice rather than flagged.
+
+    Sure means every window holding the hit (its sentence, and each pair of it with a neighbour,
+    judged without the pair margin) scores below ``fair_bar``: a doubt in the next sentence ("She
+    turned 60 in March. The committee would rather go with someone with a longer runway") keeps
+    the flag. A hit whose sentence was not read (past the reading's sentence limit) stays a flag.
+    The trainer chooses ``fair_bar`` on held-out drafts so that hardly any gold span a rule
+    found is lost."""
+    from rai_assistant.guards._bias_model import PAIR_MARGIN
+
+    if fair_bar <= 0:
+        return []
+    out = []
+    for h in rule_hits:
+        if h.category not in FAIR_KINDS:
+            continue
+        holding = [s for s in scored if s.start <= h.start < s.end]
+        if not holding:
+            continue
+        sentence = min(holding, key=lambda s: s.end - s.start)  # sentences do not overlap; pairs hold them
+        reading = max(s.score if s is sentence else s.score + PAIR_MARGIN for s in holding)
+        if reading < fair_bar:
+            out.append((h, reading, fair_bar))
+    return out
 
 
 #: A learned window on a sentence where a rule has already pointed at words is kept only when it
@@ -896,23 +953,90 @@ def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit,
 RULE_SENTENCE_MARGIN = 0.1
 
 
+_WORD = re.compile(r"\w+")
+#: Where a clause ends: a comma, semicolon, colon, dash or bracket, or a sentence's end.
+_CLAUSE_END = re.compile(r"[,;:—–()]|\s-\s|(?<=[.!?])\s+")
+_PART_TRIM = " \t\n,.;:!?—–-()\"'“”‘’…"
+#: A part of a sentence is read alone only when it has at least this many words.
+MIN_PART_WORDS = 3
+
+
+def _clause_around(text: str, a: int, b: int, hit: BiasHit) -> tuple[int, int]:
+    """The clause of ``text[a:b]`` that holds ``hit``."""
+    start = a
+    for before in _CLAUSE_END.finditer(text, a, hit.start):
+        start = before.end()
+    after = _CLAUSE_END.search(text, hit.end, b)
+    return start, after.start() if after else b
+
+
+def rule_free_parts(
+    text: str, a: int, b: int, rule_hits: Sequence[BiasHit], quoted: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """The runs of clauses of ``text[a:b]`` that hold none of ``rule_hits``, less any
+    ``quoted`` words, trimmed, of at least :data:`MIN_PART_WORDS` words: "Kemi is a woman
+    though, and the lads on the rig can be rough, so Uche is the safer pick" less the clause
+    with the rule's words."""
+    cuts = sorted(
+        [_clause_around(text, a, b, h) for h in rule_hits if h.start < b and a < h.end]
+        + [(max(a, x), min(b, y)) for x, y in quoted if x < b and a < y]
+    )
+    runs: list[tuple[int, int]] = []
+    at = a
+    for x, y in cuts:
+        if x > at:
+            runs.append((at, x))
+        at = max(at, y)
+    if at < b:
+        runs.append((at, b))
+    parts = []
+    for x, y in runs:
+        while x < y and text[x] in _PART_TRIM:
+            x += 1
+        while y > x and text[y - 1] in _PART_TRIM:
+            y -= 1
+        if len(_WORD.findall(text, x, y)) >= MIN_PART_WORDS:
+            parts.append((x, y))
+    return parts
+
+
 def select_learned(
-    text: str, cleared: Sequence[SentenceHit], rule_hits: Sequence[BiasHit], bars: Mapping[str, float]
+    text: str,
+    cleared: Sequence[SentenceHit],
+    rule_hits: Sequence[BiasHit],
+    bars: Mapping[str, float],
+    read: Callable[[list[tuple[int, int]]], list[SentenceHit]] | None = None,
 ) -> list[tuple[BiasHit, float, float]]:
-    """Of the windows that ``cleared`` their bar, what becomes findings: none inside quoted
-    words (what someone said), none on a rule's sentence unless of another kind and surer by
-    :data:`RULE_SENTENCE_MARGIN`; overlapping windows (a sentence and a pair that holds it) make
-    one finding over both, with the kind and score of the surest. The trainer judges held-out
-    drafts with this too, so its figures are the serving path's."""
+    """Of the windows that ``cleared`` their bar, what becomes findings.
+
+    - None inside quoted words (what someone said).
+    - On a rule's sentence, the window itself only when it reads another kind of bias and is
+      surer by :data:`RULE_SENTENCE_MARGIN`. Otherwise, with ``read`` (which scores spans of
+      ``text`` alone), the parts of it the rules did not cover (:func:`rule_free_parts`, quoted
+      words left out) that clear their bar read alone.
+    - Overlapping windows (a sentence and a pair that holds it) make one finding over both,
+      with the kind and score of the surest.
+
+    The trainer judges held-out drafts with this too, so its figures are the serving path's."""
     quoted = _quoted(text)
 
-    def adds_to_rules(s: SentenceHit) -> bool:
-        under = [h for h in rule_hits if h.start < s.end and s.start < h.end]
-        return not under or (
-            s.score >= bars[s.category] + RULE_SENTENCE_MARGIN and all(h.category != s.category for h in under)
-        )
+    def in_quotes(a: int, b: int) -> bool:
+        return any(qs <= a and b <= qe for qs, qe in quoted)
 
-    kept = [s for s in cleared if adds_to_rules(s) and not any(qs <= s.start and s.end <= qe for qs, qe in quoted)]
+    kept: list[SentenceHit] = []
+    parts: set[tuple[int, int]] = set()
+    for s in cleared:
+        if in_quotes(s.start, s.end):
+            continue
+        under = [h for h in rule_hits if h.start < s.end and s.start < h.end]
+        if not under or (
+            s.score >= bars[s.category] + RULE_SENTENCE_MARGIN and all(h.category != s.category for h in under)
+        ):
+            kept.append(s)
+        elif read is not None:
+            parts.update(rule_free_parts(text, s.start, s.end, rule_hits, quoted))
+    if parts and read is not None:
+        kept += [p for p in read(sorted(parts)) if p.score >= bars[p.category]]
     groups: list[tuple[int, int, SentenceHit]] = []
     for s in sorted(kept, key=lambda h: (h.start, -h.score)):
         if groups and s.start < groups[-1][1]:
@@ -923,12 +1047,19 @@ def select_learned(
     return [(BiasHit(best.category, a, b), best.score, bars[best.category]) for a, b, best in groups]
 
 
-def _finding(text: str, hit: BiasHit, message: str, score: float | None = None, bar: float | None = None) -> Finding:
+def _finding(
+    text: str,
+    hit: BiasHit,
+    message: str,
+    score: float | None = None,
+    bar: float | None = None,
+    verdict: Verdict = Verdict.FLAG,
+) -> Finding:
     words = text[hit.start : hit.end]
     return Finding(
         guard=GUARD,
         clauses=CLAUSES,
-        verdict=Verdict.FLAG,
+        verdict=verdict,
         message=message.format(words),
         category=hit.category,
         span=Span(hit.start, hit.end, words),
@@ -942,8 +1073,15 @@ def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
     """Findings for biased wording in ``text`` (a draft, or a person's own text): the phrase
     rules' exact words, then the sentences the learned reading flags beyond them."""
     hits = find_bias(text, frozenset(ctx.people))
-    findings = [_finding(text, h, _MESSAGES[h.category]) for h in hits]
-    findings += [_finding(text, h, _LEARNED_MESSAGES[h.category], score, bar) for h, score, bar in learned_hits(text, hits)]
+    added, fair = learned_reading(text, hits)
+    findings = []
+    for h in hits:
+        read_fair = next(((score, bar) for f, score, bar in fair if f is h), None)
+        if read_fair is None:
+            findings.append(_finding(text, h, _MESSAGES[h.category]))
+        else:
+            findings.append(_finding(text, h, _FAIR_MESSAGE, *read_fair, verdict=Verdict.ADVICE))
+    findings += [_finding(text, h, _LEARNED_MESSAGES[h.category], score, bar) for h, score, bar in added]
     return findings
 
 

@@ -28,7 +28,7 @@ def test_learned_reading_flags_a_coded_judgement_no_rule_lists() -> None:
     f = found[0]
     assert f.span is not None and f.span.text == text  # the sentence is the span
     assert f.score is not None and f.threshold is not None and f.score >= f.threshold
-    assert f.message.startswith("This sentence reads as") and f.suggestion
+    assert f.message.startswith("This passage reads as") and f.suggestion
 
 
 @pytest.mark.parametrize(
@@ -88,9 +88,123 @@ def test_selection_of_learned_windows() -> None:
     ]
 
 
+def test_rule_free_parts_are_the_clauses_without_the_rules_words() -> None:
+    text = "Mara is a mum now, so the Tokyo launch, honestly, should go to someone without the school run."
+    school = text.index("the school run")
+    rules = [bias.BiasHit("protected_characteristic", school, school + len("the school run"))]
+    parts = bias.rule_free_parts(text, 0, len(text), rules)
+    assert [text[a:b] for a, b in parts] == ["Mara is a mum now, so the Tokyo launch, honestly"]
+    # a clause of fewer than three words is not read alone
+    short = "Bossy. Typical redhead."
+    assert bias.rule_free_parts(short, 0, len(short), [bias.BiasHit("personality_critique", 0, 5)]) == []
+
+
+def test_the_rest_of_a_rule_sentence_is_read_alone() -> None:
+    """A window of the rule's own kind is not repeated over the rule's words, but the clauses the
+    rule did not cover are read alone, and one that clears its bar becomes a finding of its own."""
+    text = (
+        "Ines is too emotional for the desk, and a woman her age will not adapt to the new tools. "
+        'He told me "the young ones never stay, so hire older staff", and Jo is shrill in meetings.'
+    )
+    emotional, shrill = text.index("too emotional"), text.index("shrill")
+    rules = [
+        bias.BiasHit("personality_critique", emotional, emotional + len("too emotional")),
+        bias.BiasHit("gendered_language", shrill, shrill + len("shrill")),
+    ]
+    second = text.index("He told")
+    H = _bias_model.SentenceHit
+    bars = dict.fromkeys(bias.CATEGORIES, 0.8)
+    cleared = [H("personality_critique", 0, second - 1, 0.95), H("gendered_language", second, len(text), 0.9)]
+    asked: list[str] = []
+
+    def read(spans: list[tuple[int, int]]) -> list[_bias_model.SentenceHit]:
+        asked.extend(text[a:b] for a, b in spans)
+        return [H("age_coded", a, b, 0.9 if "her age" in text[a:b] else 0.3) for a, b in spans]
+
+    picked = bias.select_learned(text, cleared, rules, bars, read)
+    assert [(h.category, text[h.start : h.end], score) for h, score, _ in picked] == [
+        ("age_coded", "and a woman her age will not adapt to the new tools", 0.9)
+    ]
+    # the quoted words are what someone said: never read as the writer's
+    assert asked == ["and a woman her age will not adapt to the new tools", "He told me"]
+    # without a reader (the rules' sentence only), nothing is added
+    assert bias.select_learned(text, cleared, rules, bars) == []
+
+
+def test_a_second_judgement_beside_a_rules_words_is_found() -> None:
+    text = "Kemi is a woman though, and the lads on the rig can be rough, so Uche is the safer pick."
+    found = _check(text)
+    rules = [(c, span) for c, span, score in found if score is None]
+    learned = [(c, span) for c, span, score in found if score is not None]
+    assert rules == [("gendered_language", "the lads")]
+    assert ("gendered_language", "Kemi is a woman though") in learned
+
+
 def test_split_drops_bullets_and_blank_lines() -> None:
     text = "- Great closer.\n\n* Bit of a diva in stand-ups.  \n"
     assert [text[a:b] for a, b in _bias_model.split(text)] == ["Great closer.", "Bit of a diva in stand-ups."]
+
+
+def test_rule_hits_on_a_sentence_read_as_fair() -> None:
+    text = "Ria joined the young worker scheme in May. She is bossy with the new starters. Despite her accent, fine."
+    young, bossy, accent = text.index("young"), text.index("bossy"), text.index("Despite her accent")
+    hits = [
+        bias.BiasHit("age_coded", young, young + 5),
+        bias.BiasHit("personality_critique", bossy, bossy + 5),
+        bias.BiasHit("protected_characteristic", accent, accent + 18),
+    ]
+    s2, s3 = text.index("She is"), accent
+    H = _bias_model.SentenceHit
+
+    def scored(pair_12: float) -> list[_bias_model.SentenceHit]:
+        return [
+            H("age_coded", 0, s2 - 1, 0.04),
+            H("personality_critique", s2, s3 - 1, 0.97),
+            H("protected_characteristic", s3, len(text), 0.02),  # the reading misses the backhand
+            H("personality_critique", 0, s3 - 1, pair_12),  # pairs carry a 0.1 margin
+            H("personality_critique", s2, len(text), 0.85),
+        ]
+
+    # the sentence and its pair with the next both read as fair (0.04; 0.02 + the margin)
+    [(hit, reading, bar)] = bias.fair_rule_hits(hits, scored(0.02), 0.15)
+    assert (hit, round(reading, 6), bar) == (hits[0], 0.12, 0.15)
+    assert bias.fair_rule_hits(hits, scored(0.02), 0.10) == []
+    # a biased sentence beside it: the pair does not read as fair, so neither does the hit
+    assert bias.fair_rule_hits(hits, scored(0.80), 0.15) == []
+    assert bias.fair_rule_hits(hits, scored(0.02), 0.0) == []  # no bar: every rule hit stays a flag
+    # a hit on a sentence the reading never scored stays a flag
+    assert bias.fair_rule_hits([bias.BiasHit("age_coded", len(text) + 5, len(text) + 9)], scored(0.02), 0.5) == []
+
+
+def test_a_rule_hit_read_as_fair_is_advice_not_a_flag() -> None:
+    """A stated age beside praise: the age rule fires, the reading is sure the sentence is fair,
+    so the hit stays visible (with the score and the fair bar) but does not flag the draft. Tied
+    to a doubt, the same words stay a flag."""
+    from rai_assistant._eval_drafts import predict_draft
+
+    ctx = GuardContext("feedback", Stage.DRAFT)
+    fair = "Ben is 64 and still our fastest picker on the night shift."
+    found = bias.check_bias(fair, ctx)
+    assert [(f.verdict.value, f.category, f.span.text if f.span else "") for f in found] == [
+        ("advice", "age_coded", "Ben is 64")
+    ]
+    bar = _bias_model.get_learned_bias().fair_bar
+    assert found[0].score is not None and found[0].score < bar and found[0].threshold == bar
+    assert "reads as about the work" in found[0].message
+    assert predict_draft(fair, found)["verdict"] == "pass"
+    doubt = "Ben is 64, so I doubt he will keep up with the new scanners."
+    assert "flag" in [f.verdict.value for f in bias.check_bias(doubt, ctx)]
+    assert predict_draft(doubt, bias.check_bias(doubt, ctx))["verdict"] == "flag"
+
+
+def test_the_fair_bar_is_read_from_the_bars_file(tmp_path: Path) -> None:
+    data = json.loads(_bias_model.BARS_FILE.read_text(encoding="utf-8"))
+    assert 0 < data["fair_bar"] < 0.5  # chosen by the trainer, and low: only sure readings
+    bars = tmp_path / "bars.json"
+    bars.write_text(json.dumps({"bars": data["bars"], "fair_bar": 0.2}), encoding="utf-8")
+    assert _bias_model.load_learned_bias(_bias_model.MODEL_FILE, bars).fair_bar == 0.2
+    bars.write_text(json.dumps({"bars": data["bars"]}), encoding="utf-8")
+    assert _bias_model.load_learned_bias(_bias_model.MODEL_FILE, bars).fair_bar == 0.0  # older files: none
 
 
 def test_missing_or_broken_files_fail_closed_with_the_fix(tmp_path: Path) -> None:

@@ -84,11 +84,20 @@ def bias_table(report: dict[str, Any]) -> str:
         rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
     bars = report["bars"]
     one = report["single_bar_pooled"]
-    return "\n".join(rows) + (
+    text = "\n".join(rows) + (
         "\n\nShipped bars: " + ", ".join(f"{k} {v:.2f}" for k, v in bars.items())
         + f". One bar for every kind ({report['single_bar']:.2f}) would give "
         f"{one['f1']:.3f} / {one['span_recall']:.3f} / {one['fpr']:.3f}."
     )
+    if "fair_bar" in report:
+        counts, none = report["fair_counts"], report["no_fair_bar_pooled"]
+        text += (
+            f" A personality, age or appearance rule hit read below {report['fair_bar']:.2f} is left as "
+            f"advice: {counts['of_them_read_fair_pass']} of the {counts['rule_hits_on_pass_drafts']} such hits "
+            f"on pass drafts, {counts['of_them_read_fair']} of the {counts['rule_hits_on_gold']} on gold spans; "
+            f"without that the pool would be {none['f1']:.3f} / {none['span_recall']:.3f} / {none['fpr']:.3f}."
+        )
+    return text
 
 
 def main() -> int:

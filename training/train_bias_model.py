@@ -25,7 +25,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +57,19 @@ REPORT_FILE = ROOT / "training" / "reports" / "bias_model_heldout.json"
 CATEGORIES = ("benign", "gendered_language", "personality_critique", "age_coded", "protected_characteristic", "appearance")
 #: The learned reading may add at most this much to the rules' false-positive rate on pass drafts.
 EXTRA_FPR = 0.01
+#: No kind's bar is below this. A learned finding is a whole passage and names no words, so it
+#: must be fairly sure: with the F1-best bars on the writers' drafts (0.65 to 0.71), 2 of the 39
+#: job-relevant facts in our own tests were flagged ("He reports to a woman in the finance team
+#: and they closed the audit together." read 0.71 as gendered); from 0.72 none is, for about 1.2
+#: points of out-of-source span recall.
+MIN_BAR = 0.72
+#: At most this share of the rule hits on gold spans may be read as fair (left as advice).
+FAIR_LOSS = 0.005
+#: And the fair bar is never above this. The writers' flagged drafts carry several cues each, so
+#: their rule hits read high; a critique with one cue reads lower: in our own tests "far too nice
+#: to the vendors" reads 0.26 and "a real steamroller in design debates" 0.30 (with 0.30 chosen
+#: on the writers' drafts, both became advice). "Sure it is fair" means below 0.20.
+FAIR_BAR_CAP = 0.20
 EPOCHS = 20
 HIDDEN = 256
 
@@ -129,21 +142,21 @@ class Example:
     y: npt.NDArray[np.int64]
     rule_spans: list[tuple[int, int]]
     bias_hits: list[bias.BiasHit]
+    fact_spans: list[tuple[int, int]]
 
 
-def rule_spans(text: str) -> tuple[list[tuple[int, int]], list[bias.BiasHit]]:
+def rule_spans(text: str) -> tuple[list[tuple[int, int]], list[bias.BiasHit], list[tuple[int, int]]]:
     """What flags a draft without the learned reading: the bias phrase rules and the
-    sensitive-facts guard (as ``rai eval drafts`` counts them); and the bias rules' own hits,
-    which keep the learned reading off their sentences as in the guard."""
+    sensitive-facts guard (as ``rai eval drafts`` counts them); the bias rules' own hits, which
+    keep the learned reading off their sentences as in the guard; and the sensitive facts'."""
     ctx = GuardContext("feedback", Stage.DRAFT)
     hits = bias.find_bias(text)
-    out = [(h.start, h.end) for h in hits]
-    out += [
+    facts = [
         (f.span.start, f.span.end)
         for f in sensitive_facts.check_sensitive_facts(text, ctx)
         if f.span is not None and f.verdict is not Verdict.ADVICE
     ]
-    return out, hits
+    return [(h.start, h.end) for h in hits] + facts, hits, facts
 
 
 def encode_draft(d: Draft) -> Example:
@@ -159,8 +172,8 @@ def encode_draft(d: Draft) -> Example:
         labels.append(CATEGORIES.index(cat) if cat else 0)
     x = enc.vectors(windows) if windows else np.zeros((0, 512), np.float32)
     feats = [enc.features(i, j) for i, j in windows]
-    rules, hits = rule_spans(d.text)
-    return Example(d, spans, windows, enc, x, feats, np.asarray(labels, dtype=np.int64), rules, hits)
+    rules, hits, facts = rule_spans(d.text)
+    return Example(d, spans, windows, enc, x, feats, np.asarray(labels, dtype=np.int64), rules, hits, facts)
 
 
 def train(encs: Sequence[Example], seed: int = 0) -> Classifier:
@@ -180,17 +193,44 @@ def window_scores(clf: Classifier, e: Example) -> list[SentenceHit]:
     return LearnedBias(clf, {}).window_scores(e.enc, e.windows)
 
 
+Reader = Callable[[list[tuple[int, int]]], list[SentenceHit]]
+#: A held-out draft: its windows' scores and the fold's model reading parts of it alone.
+Row = tuple["Example", list[SentenceHit], Reader]
+
+
+def reader(clf: Classifier, e: Example) -> Reader:
+    """The fold's model reading spans of the draft alone, as the guard's
+    :meth:`LearnedBias.read` does; remembered, since choosing the bars judges a draft many times."""
+    model = LearnedBias(clf, {})
+    served = bias._without_work_phrases(e.draft.text)
+    memo: dict[tuple[int, int], SentenceHit] = {}
+
+    def read(spans: list[tuple[int, int]]) -> list[SentenceHit]:
+        todo = [s for s in spans if s not in memo]
+        if todo:
+            memo.update(zip(todo, model.read(served, todo), strict=True))
+        return [memo[s] for s in spans]
+
+    return read
+
+
 Bars = Mapping[str, float]
 
 
-def judge(e: Example, scored: list[SentenceHit], bars: Bars | None) -> tuple[bool, int, int]:
-    """Flagged?, gold spans found, gold spans in all: the rules, plus the windows that clear
-    their kind's bar and that the guard would keep (:func:`bias.select_learned`); None: rules only."""
-    found_spans = list(e.rule_spans)
-    if bars is not None:
+def judge(row: Row, bars: Bars | None, fair_bar: float = 0.0) -> tuple[bool, int, int]:
+    """Flagged?, gold spans found, gold spans in all, as the guard judges: the rules' hits but
+    those on a sentence read below ``fair_bar`` (:func:`bias.fair_rule_hits`), plus the windows
+    that clear their kind's bar and that the guard would keep (:func:`bias.select_learned`).
+    ``bars`` None: the rules alone."""
+    e, scored, read = row
+    if bars is None:
+        found_spans = list(e.rule_spans)
+    else:
+        fair = {id(h) for h, _, _ in bias.fair_rule_hits(e.bias_hits, scored, fair_bar)}
+        kept = [h for h in e.bias_hits if id(h) not in fair]
         cleared = [h for h in scored if h.score >= bars[h.category]]
-        picked = bias.select_learned(e.draft.text, cleared, e.bias_hits, bars)
-        found_spans += [(h.start, h.end) for h, _, _ in picked]
+        picked = bias.select_learned(e.draft.text, cleared, kept, bars, read)
+        found_spans = e.fact_spans + [(h.start, h.end) for h in kept] + [(h.start, h.end) for h, _, _ in picked]
     found = sum(
         1
         for span in e.draft.spans
@@ -203,18 +243,44 @@ def same_bar(bar: float) -> dict[str, float]:
     return dict.fromkeys(CATEGORIES[1:], bar)
 
 
-def choose_bars(pooled: Sequence[tuple[Example, list[SentenceHit]]], budget: float) -> dict[str, float]:
-    """One bar per bias kind, chosen on out-of-source judgements: start from the best single bar
-    within the false-positive budget, then move each kind's bar in turn (twice round) to the
+def choose_fair_bar(pooled: Sequence[Row]) -> tuple[float, dict[str, int]]:
+    """The highest bar (of 0.01 .. :data:`FAIR_BAR_CAP`) below which a rule hit is read as fair
+    (:func:`bias.fair_rule_hits`), such that at most :data:`FAIR_LOSS` of the rule hits on gold
+    spans of held-out flag drafts would be left as advice; and the counts behind it."""
+    on_gold: list[float] = []
+    on_pass: list[float] = []
+    for e, scored, _ in pooled:
+        gold = [p for span in e.draft.spans for p in _positions(e.draft.text, span)]
+        for h, score, _ in bias.fair_rule_hits(e.bias_hits, scored, 1.01):
+            if not e.draft.flag:
+                on_pass.append(score)
+            elif any(a < h.end and h.start < b for a, b in gold):
+                on_gold.append(score)
+    chosen = 0.0
+    for bar in (round(float(b), 2) for b in np.arange(0.01, FAIR_BAR_CAP + 0.001, 0.01)):
+        if sum(1 for s in on_gold if s < bar) <= FAIR_LOSS * len(on_gold):
+            chosen = bar
+    counts = {
+        "rule_hits_on_gold": len(on_gold),
+        "of_them_read_fair": sum(1 for s in on_gold if s < chosen),
+        "rule_hits_on_pass_drafts": len(on_pass),
+        "of_them_read_fair_pass": sum(1 for s in on_pass if s < chosen),
+    }
+    return chosen, counts
+
+
+def choose_bars(pooled: Sequence[Row], budget: float, fair_bar: float = 0.0) -> dict[str, float]:
+    """One bar per bias kind (none below :data:`MIN_BAR`), chosen on out-of-source judgements:
+    start from the best single bar within the false-positive budget, then move each kind's bar in turn (twice round) to the
     value with the best F1 (ties: span recall, then the higher bar) that keeps within budget."""
 
     def key(f: dict[str, float], bar: float) -> tuple[float, float, float]:
         return (f["f1"], f["span_recall"], bar)
 
-    grid = [round(b, 2) for b in np.arange(0.40, 0.99, 0.01)]
+    grid = [round(float(b), 2) for b in np.arange(MIN_BAR, 0.99, 0.01)]
     best: tuple[tuple[float, float, float], dict[str, float]] | None = None
     for b in grid:
-        f = figures(pooled, same_bar(b))
+        f = figures(pooled, same_bar(b), fair_bar)
         if f["fpr"] <= budget and (best is None or key(f, b) > best[0]):
             best = (key(f, b), same_bar(b))
     if best is None:
@@ -224,7 +290,7 @@ def choose_bars(pooled: Sequence[tuple[Example, list[SentenceHit]]], budget: flo
         for cat in CATEGORIES[1:]:
             here: tuple[tuple[float, float, float], float] | None = None
             for b in grid:
-                f = figures(pooled, bars | {cat: b})
+                f = figures(pooled, bars | {cat: b}, fair_bar)
                 if f["fpr"] <= budget and (here is None or key(f, b) > here[0]):
                     here = (key(f, b), b)
             if here is not None:
@@ -232,11 +298,12 @@ def choose_bars(pooled: Sequence[tuple[Example, list[SentenceHit]]], budget: flo
     return bars
 
 
-def figures(rows: Sequence[tuple[Example, list[SentenceHit]]], bars: Bars | None) -> dict[str, float]:
+def figures(rows: Sequence[Row], bars: Bars | None, fair_bar: float = 0.0) -> dict[str, float]:
     tp = fp = fn = tn = 0
     sf = st = 0
-    for e, scored in rows:
-        flagged, found, total = judge(e, scored, bars)
+    for row in rows:
+        e = row[0]
+        flagged, found, total = judge(row, bars, fair_bar)
         if e.draft.flag:
             tp += flagged
             fn += not flagged
@@ -267,31 +334,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     encoded = {name: [encode_draft(d) for d in items] for name, items in sources.items()}
     print(f"encoded in {time.perf_counter() - t0:.0f} s", flush=True)
-    scored: dict[str, list[tuple[Example, list[SentenceHit]]]] = {}
+    scored: dict[str, list[Row]] = {}
     for name in sources:
         t0 = time.perf_counter()
         clf = train([e for other, es in encoded.items() if other != name for e in es])
-        scored[name] = [(e, window_scores(clf, e)) for e in encoded[name]]
+        scored[name] = [(e, window_scores(clf, e), reader(clf, e)) for e in encoded[name]]
         print(f"  held out {name}: {time.perf_counter() - t0:.0f} s", flush=True)
     pooled = [r for rows in scored.values() for r in rows]
-    curve = {round(b, 2): figures(pooled, same_bar(round(b, 2))) for b in np.arange(0.30, 0.99, 0.01)}
+    fair_bar, fair_counts = choose_fair_bar(pooled)
+    print(f"fair bar {fair_bar}: {fair_counts}", flush=True)
+    curve = {round(b, 2): figures(pooled, same_bar(round(b, 2)), fair_bar) for b in np.arange(0.30, 0.99, 0.01)}
     budget = figures(pooled, None)["fpr"] + EXTRA_FPR
-    ok = {b: f for b, f in curve.items() if f["fpr"] <= budget}
+    ok = {b: f for b, f in curve.items() if f["fpr"] <= budget and b >= MIN_BAR}
     single = max(ok, key=lambda b: (ok[b]["f1"], b)) if ok else 0.99
-    bars = choose_bars(pooled, budget)
+    bars = choose_bars(pooled, budget, fair_bar)
     report = {
         "bars": bars,
+        "fair_bar": fair_bar,
+        "fair_loss": FAIR_LOSS,
+        "fair_counts": fair_counts,
         "single_bar": single,
-        "single_bar_pooled": figures(pooled, same_bar(single)),
+        "single_bar_pooled": figures(pooled, same_bar(single), fair_bar),
+        "no_fair_bar_pooled": figures(pooled, bars),
         "extra_fpr": EXTRA_FPR,
         "rules_alone": {name: figures(rows, None) for name, rows in scored.items()}
         | {"pooled": figures(pooled, None)},
-        "with_model": {name: figures(rows, bars) for name, rows in scored.items()} | {"pooled": figures(pooled, bars)},
+        "with_model": {name: figures(rows, bars, fair_bar) for name, rows in scored.items()}
+        | {"pooled": figures(pooled, bars, fair_bar)},
         "curve": curve,
     }
     for b in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         print(f"  bar {b}: {curve[b]}")
     print(f"one bar for every kind: {single} -> {report['single_bar_pooled']}")
+    print(f"no rule hit read as fair: {report['no_fair_bar_pooled']}")
     print(f"bars {bars}")
     print(f"{'held-out source':<14} rules alone: P R F1 FPR span      with the model: P R F1 FPR span")
     for name in [*scored, "pooled"]:
@@ -306,8 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     clf = train([e for es in encoded.values() for e in es])
     stage1.save(clf, MODEL_FILE)
     BARS_FILE.write_text(
-        json.dumps({"bars": bars, "extra_fpr": EXTRA_FPR, "pair_margin": PAIR_MARGIN},
-                   indent=1) + "\n",
+        json.dumps(
+            {"bars": bars, "fair_bar": fair_bar, "extra_fpr": EXTRA_FPR, "pair_margin": PAIR_MARGIN}, indent=1
+        )
+        + "\n",
         encoding="utf-8",
     )
     print(f"model -> {MODEL_FILE}, bars -> {BARS_FILE}, report -> {REPORT_FILE}")
