@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -1024,7 +1024,7 @@ def select_learned(
         return any(qs <= a and b <= qe for qs, qe in quoted)
 
     kept: list[SentenceHit] = []
-    parts: set[tuple[int, int]] = set()
+    parts: dict[tuple[int, int], SentenceHit] = {}  # a part and the window it was cut from
     for s in cleared:
         if in_quotes(s.start, s.end):
             continue
@@ -1034,9 +1034,18 @@ def select_learned(
         ):
             kept.append(s)
         elif read is not None:
-            parts.update(rule_free_parts(text, s.start, s.end, rule_hits, quoted))
+            for part in rule_free_parts(text, s.start, s.end, rule_hits, quoted):
+                if part not in parts or s.score > parts[part].score:
+                    parts[part] = s
     if parts and read is not None:
-        kept += [p for p in read(sorted(parts)) if p.score >= bars[p.category]]
+        # a clause read alone says whether there is more bias; which kind is better read in its
+        # sentence (the window's kind is one of the draft's gold kinds 97 % of the time out of
+        # source, the clause's own 66 %), so the finding takes the window's kind and must clear
+        # both bars
+        for p in read(sorted(parts)):
+            window = parts[(p.start, p.end)]
+            if p.score >= max(bars[p.category], bars[window.category]):
+                kept.append(replace(p, category=window.category))
     groups: list[tuple[int, int, SentenceHit]] = []
     for s in sorted(kept, key=lambda h: (h.start, -h.score)):
         if groups and s.start < groups[-1][1]:

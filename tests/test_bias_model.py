@@ -122,8 +122,9 @@ def test_the_rest_of_a_rule_sentence_is_read_alone() -> None:
         return [H("age_coded", a, b, 0.9 if "her age" in text[a:b] else 0.3) for a, b in spans]
 
     picked = bias.select_learned(text, cleared, rules, bars, read)
+    # the clause's words, its score, and the kind its sentence was read as
     assert [(h.category, text[h.start : h.end], score) for h, score, _ in picked] == [
-        ("age_coded", "and a woman her age will not adapt to the new tools", 0.9)
+        ("personality_critique", "and a woman her age will not adapt to the new tools", 0.9)
     ]
     # the quoted words are what someone said: never read as the writer's
     assert asked == ["and a woman her age will not adapt to the new tools", "He told me"]
