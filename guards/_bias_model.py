@@ -87,7 +87,7 @@ def windows_of(n: int) -> list[tuple[int, int]]:
 class LearnedBias:
     classifier: Classifier
     bars: dict[str, float]
-    #: A phrase rule's hit on a sentence the reading scores below this is left as advice (0: never).
+    #: A rule hit whose reading is below this is left as advice (0: never; see bias.fair_rule_hits).
     fair_bar: float = 0.0
 
     def window_scores(self, enc: Encoded, windows: list[tuple[int, int]]) -> list[SentenceHit]:
@@ -113,10 +113,6 @@ class LearnedBias:
         spans = split(text)
         enc = encode_sentences(text, spans, words=self.classifier.words)
         return self.window_scores(enc, windows_of(len(spans)))
-
-    def hits(self, text: str) -> list[SentenceHit]:
-        """Sentences and neighbouring pairs whose likeliest bias category clears its bar."""
-        return [h for h in self.scores(text) if h.score >= self.bars[h.category]]
 
 
 def load_learned_bias(model: Path = MODEL_FILE, bars: Path = BARS_FILE) -> LearnedBias:

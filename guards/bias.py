@@ -92,7 +92,7 @@ __all__ = [
     "check_bias",
     "filled_patterns",
     "find_bias",
-    "learned_hits",
+    "learned_reading",
     "load_bias_data",
     "register_guards",
 ]
@@ -884,17 +884,12 @@ def _without_work_phrases(text: str) -> str:
     return text
 
 
-def learned_hits(text: str, rule_hits: Sequence[BiasHit]) -> list[tuple[BiasHit, float, float]]:
-    """Sentences the learned reading flags beyond what the rules found: ``(hit, score, bar)``
-    (see :func:`select_learned`). Quoted words (what someone said) stay evidence."""
-    return learned_reading(text, rule_hits)[0]
-
-
 def learned_reading(
     text: str, rule_hits: Sequence[BiasHit]
 ) -> tuple[list[tuple[BiasHit, float, float]], list[tuple[BiasHit, float, float]]]:
     """What the learned reading adds to the rules' ``rule_hits`` (:func:`select_learned`), and
-    the rule hits it reads as fair (:func:`fair_rule_hits`); each ``(hit, score, bar)``."""
+    the rule hits it reads as fair (:func:`fair_rule_hits`); each ``(hit, score, bar)``. Quoted
+    words (what someone said) stay evidence."""
     from rai_assistant.guards._bias_model import get_learned_bias
 
     model = get_learned_bias()
@@ -1095,7 +1090,7 @@ def check_bias(text: str, ctx: GuardContext) -> Sequence[Finding]:
 
 
 def warm_up() -> None:
-    """Load the phrase rules and the learned reading (:func:`learned_hits` loads it on every
+    """Load the phrase rules and the learned reading (:func:`learned_reading` loads it on every
     check) by judging one fair sentence."""
     check_bias("The report shipped on time and the team presented it well.", GuardContext("feedback", Stage.DRAFT))
 
