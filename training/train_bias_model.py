@@ -7,12 +7,14 @@ The corpus is split by *source*: ``training/data/drafts/train_*.jsonl`` (each on
 writers and one voice, written from ``training/data/DRAFTS_SPEC.md``; a source in several
 languages counts as one source per language) and ``tuning.jsonl``. Each
 source is held out in turn; a classifier is trained on the others and the held-out drafts are
-judged the way the guard judges them: flagged when a phrase rule fires or a sentence (or pair)
-clears its kind's bar, as :func:`bias.select_learned` keeps it. The bars are chosen on those
-out-of-source judgements only (:func:`choose_bars`: the best F1 that adds at most
-:data:`EXTRA_FPR` to the rules' own false-positive rate on pass drafts), then the model is
-trained on every source. ``heldout_en.jsonl`` and ``heldout_multi.jsonl`` are never read here: measure them
-with ``rai eval drafts``.
+judged the way the guard judges them: flagged when a phrase rule fires (unless the reading is
+sure it is fair, :func:`bias.fair_rule_hits`) or a sentence, a pair or the rest of a rule's
+sentence clears its kind's bar, as :func:`bias.select_learned` keeps it. The fair bar and the
+bars are chosen on those out-of-source judgements only (:func:`choose_fair_bar`, then
+:func:`choose_bars`: the best F1 that adds at most :data:`EXTRA_FPR` to the rules' own
+false-positive rate on pass drafts), then the model is trained on every source.
+``heldout_en.jsonl`` and ``heldout_multi.jsonl`` are never read here: measure them with
+``rai eval drafts``.
 
 Each sentence of a draft is labelled with the category of a gold span it overlaps (none: no
 bias); a pair of neighbouring sentences takes the label of either. Features come from the
