@@ -88,20 +88,34 @@ def test_selection_of_learned_windows() -> None:
     ]
 
 
-def test_rule_free_parts_are_the_clauses_without_the_rules_words() -> None:
-    text = "Mara is a mum now, so the Tokyo launch, honestly, should go to someone without the school run."
-    school = text.index("the school run")
-    rules = [bias.BiasHit("protected_characteristic", school, school + len("the school run"))]
-    parts = bias.rule_free_parts(text, 0, len(text), rules)
-    assert [text[a:b] for a, b in parts] == ["Mara is a mum now, so the Tokyo launch, honestly"]
-    # a clause of fewer than three words is not read alone
-    short = "Bossy. Typical redhead."
-    assert bias.rule_free_parts(short, 0, len(short), [bias.BiasHit("personality_critique", 0, 5)]) == []
+def _parts(text: str, *rule_words: str) -> list[str]:
+    rules = [bias.BiasHit("personality_critique", text.index(w), text.index(w) + len(w)) for w in rule_words]
+    return [text[a:b] for a, b in bias.rule_free_parts(text, 0, len(text), rules)]
+
+
+def test_rule_free_parts_are_the_runs_around_the_rules_words() -> None:
+    # what follows a rule's words in its own clause can be a second judgement
+    assert _parts("The ladies in the kitchen can be a bit catty with new starters.", "The ladies") == [
+        "in the kitchen can be a bit catty with new starters"
+    ]
+    text = "Kemi is a woman though, and the lads on the rig can be rough, so Uche is the safer pick."
+    assert _parts(text, "the lads") == ["Kemi is a woman though", "on the rig can be rough, so Uche is the safer pick"]
+    # a short run leading straight into the rule's words is the frame of its phrase, not read alone
+    assert _parts("Ola is a bit bossy with new starters in the shop.", "bossy") == ["with new starters in the shop"]
+    # what comes before the run's last clause end is read alone, and a long run is
+    assert _parts("Solid on the tills, bossy with new starters.", "bossy") == ["Solid on the tills", "with new starters"]
+    long_head = "Mara is a mum now, so the Tokyo launch should go to someone without the school run."
+    assert _parts(long_head, "the school run") == [
+        "Mara is a mum now",
+        "so the Tokyo launch should go to someone without",
+    ]
+    # a run of fewer than three words is not read alone
+    assert _parts("Bossy. Typical redhead.", "Bossy") == []
 
 
 def test_the_rest_of_a_rule_sentence_is_read_alone() -> None:
-    """A window of the rule's own kind is not repeated over the rule's words, but the clauses the
-    rule did not cover are read alone, and one that clears its bar becomes a finding of its own."""
+    """A window of the rule's own kind is not repeated over the rule's words, but the runs of words
+    around the rule's are read alone, and one that clears its bar becomes a finding of its own."""
     text = (
         "Ines is too emotional for the desk, and a woman her age will not adapt to the new tools. "
         'He told me "the young ones never stay, so hire older staff", and Jo is shrill in meetings.'
@@ -124,10 +138,11 @@ def test_the_rest_of_a_rule_sentence_is_read_alone() -> None:
     picked = bias.select_learned(text, cleared, rules, bars, read)
     # the clause's words, its score, and the kind its sentence was read as
     assert [(h.category, text[h.start : h.end], score) for h, score, _ in picked] == [
-        ("personality_critique", "and a woman her age will not adapt to the new tools", 0.9)
+        ("personality_critique", "for the desk, and a woman her age will not adapt to the new tools", 0.9)
     ]
-    # the quoted words are what someone said: never read as the writer's
-    assert asked == ["and a woman her age will not adapt to the new tools", "He told me"]
+    # the quoted words are what someone said: never read as the writer's; "Ines is" and "and Jo
+    # is" are the frames of the rules' phrases, "in meetings" too short to read
+    assert asked == ["for the desk, and a woman her age will not adapt to the new tools", "He told me"]
     # without a reader (the rules' sentence only), nothing is added
     assert bias.select_learned(text, cleared, rules, bars) == []
 

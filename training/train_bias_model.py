@@ -228,10 +228,7 @@ def judge(row: Row, bars: Bars | None, fair_bar: float = 0.0) -> tuple[bool, int
     if bars is None:
         found_spans = list(e.rule_spans)
     else:
-        fair = {id(h) for h, _, _ in bias.fair_rule_hits(e.bias_hits, scored, fair_bar)}
-        kept = [h for h in e.bias_hits if id(h) not in fair]
-        cleared = [h for h in scored if h.score >= bars[h.category]]
-        picked = bias.select_learned(e.draft.text, cleared, kept, bars, read)
+        picked, _, kept = bias.judge_with_rules(e.draft.text, e.bias_hits, scored, bars, fair_bar, read)
         found_spans = e.fact_spans + [(h.start, h.end) for h in kept] + [(h.start, h.end) for h, _, _ in picked]
     found = sum(
         1
