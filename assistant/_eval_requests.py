@@ -9,7 +9,7 @@ and :func:`measure_request` picks out the classifier's score for the precision/r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rai_assistant._metrics import Counts, CurvePoint, pr_curve
@@ -127,8 +127,9 @@ class RequestItem:
 class Curve:
     """A precision/recall curve of the block decision and where the chosen bar puts it.
 
-    ``cut`` values are scores, or for the overall curve (clauses have their own bars) the score
-    divided by the bar of the request's likeliest clause, so 1.0 is the shipped setting.
+    ``cut`` values are scores, or (``relative``) the score divided by the bar the request was
+    judged against: for the overall curve, where the clauses have their own bars, and for a
+    clause whose bar is adjusted by the request's length. 1.0 is then the shipped setting.
     """
 
     name: str
@@ -162,6 +163,8 @@ class RequestResults:
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
     labels: tuple[str, ...] = ()
     bars: dict[str, float] = field(default_factory=dict)
+    # clauses whose bar differed between requests (adjusted by length): the lowest and highest
+    bar_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     curves: tuple[Curve, ...] = ()
     thin_clauses: dict[str, int] = field(default_factory=dict)  # too few blocks for a curve
 
@@ -179,25 +182,35 @@ def _label(blocked: bool, clauses: Sequence[str], prefer: Sequence[str] = ()) ->
     return clauses[0] if clauses else "(no clause)"
 
 
-def _curves(items: Sequence[RequestItem], bars: Mapping[str, float]) -> tuple[list[Curve], dict[str, int]]:
+#: The name of the overall curve (every clause, each request against its own bar).
+ALL_CLAUSES = "all clauses"
+
+
+def _relative(i: RequestItem) -> float:
+    m = i.measurement
+    if m is None:
+        return 0.0
+    return m.score / m.threshold if m.threshold else m.score
+
+
+def _curves(
+    items: Sequence[RequestItem], bars: Mapping[str, float], varying: Collection[str] = ()
+) -> tuple[list[Curve], dict[str, int]]:
     """The overall curve and one per clause with enough gold blocks (as the bars were chosen:
-    a clause's blocks, against allowed requests whose likeliest clause it is)."""
+    a clause's blocks, against allowed requests whose likeliest clause it is). A clause in
+    ``varying`` (its bar adjusted by the request's length) is swept relative to each bar."""
     measured = [i for i in items if i.measurement is not None]
     if not measured:
         return [], {}
     curves: list[Curve] = []
-    rel = [
-        (m.score / m.threshold if m.threshold else m.score, i.expected == "block")
-        for i in measured
-        if (m := i.measurement) is not None
-    ]
+    rel = [(_relative(i), i.expected == "block") for i in measured]
     # Unscored requests (a guard failed before scoring) count as never caught by the classifier.
     rel += [(0.0, i.expected == "block") for i in items if i.measurement is None]
     points = pr_curve(rel)
-    distinct = set(bars.values())
+    distinct = set(bars.values()) if not varying else set()
     curves.append(
         Curve(
-            name="all clauses",
+            name=ALL_CLAUSES,
             points=tuple(points),
             chosen=_at(points, 1.0),
             bar=distinct.pop() if len(distinct) == 1 else None,
@@ -214,8 +227,11 @@ def _curves(items: Sequence[RequestItem], bars: Mapping[str, float]) -> tuple[li
             thin[clause] = len(pos)
             continue
         neg = [i for i in measured if i.expected != "block" and i.measurement and i.measurement.clause == clause]
-        pairs = [(i.score or 0.0, True) for i in pos] + [(i.score or 0.0, False) for i in neg]
-        pts = pr_curve(pairs)
+        if clause in varying:
+            pts = pr_curve([(_relative(i), True) for i in pos] + [(_relative(i), False) for i in neg])
+            curves.append(Curve(clause, tuple(pts), _at(pts, 1.0), None, len(pos), len(neg), relative=True))
+            continue
+        pts = pr_curve([(i.score or 0.0, True) for i in pos] + [(i.score or 0.0, False) for i in neg])
         bar = bars.get(clause)
         curves.append(
             Curve(clause, tuple(pts), _at(pts, bar) if bar is not None else None, bar, len(pos), len(neg))
@@ -326,11 +342,15 @@ def evaluate_requests(
                 lang=str(m.get("lang", "")) or "unknown",
             )
         )
-    bars = {c: t for ms in scores.values() for c, t in ms.bars}
+    seen: dict[str, set[float]] = defaultdict(set)
     for ms in scores.values():
+        for c, t in ms.bars:
+            seen[c].add(t)
         if ms.threshold is not None and ms.clause:
-            bars.setdefault(ms.clause, ms.threshold)
-    curves, thin = _curves(items, bars)
+            seen[ms.clause].add(ms.threshold)
+    bars = {c: next(iter(ts)) for c, ts in seen.items() if len(ts) == 1}
+    ranges = {c: (min(ts), max(ts)) for c, ts in seen.items() if len(ts) > 1}
+    curves, thin = _curves(items, bars, ranges)
     blocked_labels = sorted({lbl for pair in confusion for lbl in pair} - {ALLOW})
     return RequestResults(
         n=len(gold),
@@ -351,6 +371,7 @@ def evaluate_requests(
         confusion=dict(confusion),
         labels=(ALLOW, *blocked_labels),
         bars=dict(sorted(bars.items())),
+        bar_ranges=dict(sorted(ranges.items())),
         curves=tuple(curves),
         thin_clauses=thin,
     )

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 
 from rai_assistant._eval_drafts import EVAL_CATEGORIES, NONE, DraftItem, DraftResults
 from rai_assistant._eval_questions import QuestionItem, QuestionResults
-from rai_assistant._eval_requests import ALLOW, MIN_CURVE_BLOCKS, Curve, RequestItem, RequestResults
+from rai_assistant._eval_requests import (
+    ALL_CLAUSES,
+    ALLOW,
+    MIN_CURVE_BLOCKS,
+    Curve,
+    RequestItem,
+    RequestResults,
+)
 from rai_assistant._metrics import rate
 from rai_assistant.errors import ConfigError
 
@@ -376,7 +383,7 @@ def _pr_axes(ax: Axes, curve: Curve, small: bool) -> None:
         if curve.bar is not None:
             what = f"threshold {curve.bar:.2f}"
         else:
-            what = "per-clause thresholds" if curve.relative else "threshold"
+            what = "threshold" if not curve.relative else "per-clause thresholds" if curve.name == ALL_CLAUSES else "bars by length"
         ax.plot([c.recall], [c.precision], "o", color=_ORANGE, markersize=7 if small else 9, zorder=5,
                 label=f"chosen {what}: precision {c.precision:.2f}, recall {c.recall:.2f}")
         ax.annotate(what, (c.recall, c.precision), xytext=(-8, -14), textcoords="offset points",
@@ -529,14 +536,19 @@ def requests_report(r: RequestResults, header: ReportHeader) -> str:
     ]))
 
     body.append("<h2 id=thresholds>Decision thresholds</h2>")
-    if r.bars:
+    if r.bars or r.bar_ranges:
         body.append(
             "<p>A request is blocked when the classifier's block probability reaches the bar of its likeliest "
             "clause, or when a rule fires: rules can block a request whose score is below the bar "
-            "(marked <span class='tag rule'>rule block</span> below).</p>"
+            "(marked <span class='tag rule'>rule block</span> below)."
+            + (" Where a range is shown, the clause's bar was adjusted by the request's length: lower for a "
+               "query of a few words, higher for long pasted text." if r.bar_ranges else "")
+            + "</p>"
         )
+        rows = {c: f"{t:.2f}" for c, t in r.bars.items()}
+        rows |= {c: f"{lo:.2f}-{hi:.2f} (adjusted by the request's length)" for c, (lo, hi) in r.bar_ranges.items()}
         body.append(_table(["clause", "chosen threshold (bar)"],
-                           [[f"<code>{_e(c)}</code>", f"{t:.2f}"] for c, t in r.bars.items()], numeric=[1]))
+                           [[f"<code>{_e(c)}</code>", t] for c, t in sorted(rows.items())], numeric=[1]))
     else:
         body.append("<p class=note>No classifier scores were recorded in this run, so the thresholds are unknown.</p>")
 
@@ -595,7 +607,7 @@ def requests_report(r: RequestResults, header: ReportHeader) -> str:
     body.append(_table(["language", "recall", "gold blocks"], _slice_rows(r.by_lang), numeric=[2]))
 
     body.append("<h2 id=curves>Precision/recall of the block decision</h2>")
-    overall = next((c for c in r.curves if c.relative), None)
+    overall = next((c for c in r.curves if c.name == ALL_CLAUSES), None)
     if overall is None:
         body.append("<p class=note>No classifier scores were recorded in this run: no curve.</p>")
     else:
@@ -629,14 +641,15 @@ def requests_report(r: RequestResults, header: ReportHeader) -> str:
             + f"{exempt} Over {overall.blocks} gold blocks and {overall.allowed} "
             "allowed requests; a request without a score counts as 0.",
         ))
-        per_clause = [c for c in r.curves if not c.relative]
+        per_clause = [c for c in r.curves if c.name != ALL_CLAUSES]
         if per_clause:
             body.append("<h3>By clause</h3>")
             body.append(_figure(
                 _pr_clause_chart(r, per_clause),
                 "Each clause's blocks against the allowed requests whose likeliest clause it is, swept over "
-                "the score, with the clause's chosen threshold marked (as the thresholds were chosen). "
-                "Rule blocks are counted under each chart.",
+                "the score, with the clause's chosen threshold marked (as the thresholds were chosen); "
+                "where a clause's bar is adjusted by the request's length, over the score divided by the "
+                "bar each request was judged against. Rule blocks are counted under each chart.",
             ))
         if r.thin_clauses:
             body.append(

@@ -88,6 +88,29 @@ def calibrated_thresholds() -> dict[str, float]:
     return bars
 
 
+#: A length-adjusted bar never goes below or above these.
+LENGTH_BAR_FLOOR, LENGTH_BAR_CEILING = 0.05, 0.99
+
+
+@functools.cache
+def calibrated_length_bars() -> tuple[tuple[int, float], ...]:
+    """The shipped adjustments of the bars by the judged text's length: ``(from_words, adjust)``
+    pairs, ascending, chosen on held-out sources with the bars. The classifier has little to read
+    in a short query, so its scores run lower there for harmful and harmless requests alike, and
+    higher in long pasted text. A file without them (an older model) adjusts nothing; a broken
+    entry fails closed with the fix."""
+    hint = "rebuild them with `python training/train_request_guard.py --rethreshold`"
+    calibrated_thresholds()
+    try:
+        raw = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8")).get("length_bars", [])
+        steps = tuple((int(e["from_words"]), float(e["adjust"])) for e in raw)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(f"length bars in {THRESHOLDS_FILE} are unreadable ({exc}): {hint}") from exc
+    if [w for w, _ in steps] != sorted({w for w, _ in steps}) or any(abs(a) >= 0.5 for _, a in steps):
+        raise ModelError(f"length bars in {THRESHOLDS_FILE} must ascend and adjust by less than 0.5: {hint}")
+    return steps
+
+
 @functools.cache
 def second_opinion_thresholds() -> dict[str, float]:
     """The bars chosen for the first stage combined with the second opinion
@@ -141,6 +164,7 @@ class Problem:
     score: float
     span: Span | None
     injected: bool = False
+    bar: float | None = None  # the bar the classifier's score met (None: a rule blocked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,12 +251,28 @@ class Settings:
     # Ask the multilingual second opinion about uncertain requests, against the bars chosen for
     # it. Off by default: it costs e5's 70-750 ms on those requests.
     second_opinion: bool = False
+    # The bars adjusted by the judged text's length in words: ``(from_words, adjust)`` pairs,
+    # ascending; None takes the calibrated ones, () judges every length against the same bars.
+    # Not used with the second opinion, whose bars were chosen for the combined score.
+    length_bars: tuple[tuple[int, float], ...] | None = None
 
     def threshold(self, clause: str) -> float:
+        """The clause's bar before any adjustment for length (an override, else the calibrated)."""
         own = dict(self.thresholds)
         if clause in own:
             return own[clause]
         return (second_opinion_thresholds() if self.second_opinion else calibrated_thresholds())[clause]
+
+    def bar(self, clause: str, words: int) -> float:
+        """The clause's bar for a text of ``words`` words."""
+        base = self.threshold(clause)
+        if self.second_opinion:
+            return base
+        adjust = 0.0
+        for start, add in calibrated_length_bars() if self.length_bars is None else self.length_bars:
+            if words >= start:
+                adjust = add
+        return round(min(max(base + adjust, LENGTH_BAR_FLOOR), LENGTH_BAR_CEILING), 4)
 
 
 def _decide(
@@ -245,7 +285,7 @@ def _decide(
         # e5 reads the request as typed (the source of this part), as in training.
         score = get_second_opinion().combine(model.score, norm.source_span(lo, hi).text)
         model = _Verdict(model.category, score, model.start, model.end, model.probs)
-    return _combine(norm, model, hits, settings), model
+    return _combine(norm, model, hits, settings, len(text[lo:hi].split())), model
 
 
 def _exact(category: str, strong: bool) -> bool:
@@ -260,8 +300,11 @@ def _rules(text: str, settings: Settings) -> list[Hit]:
     return match_rules(text, _exact if settings.rules == "exact" else None)
 
 
-def _combine(norm: Normalized, model: _Verdict, hits: Sequence[Hit], settings: Settings) -> Problem | None:
-    """The verdict from the classifier and ``hits``, which :func:`_rules` chose for ``settings``."""
+def _combine(
+    norm: Normalized, model: _Verdict, hits: Sequence[Hit], settings: Settings, words: int
+) -> Problem | None:
+    """The verdict from the classifier and ``hits``, which :func:`_rules` chose for ``settings``,
+    on a text of ``words`` words."""
     p = model.score
     probs = model.probs
     strong = [h for h in hits if h.strong]
@@ -277,25 +320,32 @@ def _combine(norm: Normalized, model: _Verdict, hits: Sequence[Hit], settings: S
     if strong and (p >= _STRONG_FLOOR or any(h.decisive for h in strong)):
         pick = _outranked(likeliest(strong), hits, probs)
         return _problem(norm, pick.category, max(0.9, p), pick.start, pick.end)
-    bar = settings.threshold(CATEGORY_CLAUSE[model.category])
+    bar = settings.bar(CATEGORY_CLAUSE[model.category], words)
     if p >= bar:
         if weak and probs.get(likeliest(weak).category, 0.0) >= 0.1:
             # A rule names the category when the classifier gives it some weight too.
             pick = _outranked(likeliest(weak), hits, probs)
-            return _problem(norm, pick.category, p, pick.start, pick.end)
-        return _problem(norm, model.category, p, model.start, model.end)
+            return _problem(norm, pick.category, p, pick.start, pick.end, bar=bar)
+        return _problem(norm, model.category, p, model.start, model.end, bar=bar)
     if weak:
         pick = _outranked(likeliest(weak), hits, probs)
-        if p >= _WITH_RULE * settings.threshold(CATEGORY_CLAUSE[pick.category]):
-            return _problem(norm, pick.category, p, pick.start, pick.end)
+        weak_bar = _WITH_RULE * settings.bar(CATEGORY_CLAUSE[pick.category], words)
+        if p >= weak_bar:
+            return _problem(norm, pick.category, p, pick.start, pick.end, bar=weak_bar)
     return None
 
 
 def _problem(
-    norm: Normalized, category: str, score: float, start: int, end: int, injected: bool = False
+    norm: Normalized,
+    category: str,
+    score: float,
+    start: int,
+    end: int,
+    injected: bool = False,
+    bar: float | None = None,
 ) -> Problem:
     span = norm.source_span(start, end) if end > start else None
-    return Problem(category, CATEGORY_CLAUSE[category], round(min(max(score, 0.0), 1.0), 3), span, injected)
+    return Problem(category, CATEGORY_CLAUSE[category], round(min(max(score, 0.0), 1.0), 3), span, injected, bar)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +356,7 @@ class Analysis:
     problems: tuple[Problem, ...]
     score: float = 0.0
     category: str = "benign"
+    bar: float | None = None  # the bar that score is judged against (None: the clause's own)
 
 
 def analyze_with(text: str, clf: Classifier, settings: Settings) -> Analysis:
@@ -338,7 +389,8 @@ def analyze_with(text: str, clf: Classifier, settings: Settings) -> Analysis:
         if not hits:
             return Analysis(())
     found, model = _decide(norm, t, 0, len(t), hits, clf, settings)
-    return Analysis((found,) if found is not None else (), max(model.score, 0.0), model.category)
+    bar = settings.bar(CATEGORY_CLAUSE.get(model.category, "4.2"), len(t.split()))
+    return Analysis((found,) if found is not None else (), max(model.score, 0.0), model.category, bar)
 
 
 SECTION = "acceptable_use"
@@ -376,7 +428,7 @@ def _findings(guard: str, problems: Sequence[Problem], text: str, settings: Sett
             category=p.category,
             span=p.span,
             score=p.score,
-            threshold=settings.threshold(p.clause),
+            threshold=settings.threshold(p.clause) if p.bar is None else p.bar,
         )
         for p in problems
     ]
@@ -408,7 +460,7 @@ def _guard_findings(
                 message=f"classifier block probability {found.score:.3f}",
                 category=found.category,
                 score=round(found.score, 4),
-                threshold=settings.threshold(clause),
+                threshold=settings.threshold(clause) if found.bar is None else found.bar,
             )
         )
     return out
@@ -460,12 +512,17 @@ class AcceptableUseSettings(BaseModel):
     ``second_opinion = true`` asks the multilingual second opinion about uncertain requests and
     uses the bars chosen for it: about +7 points of held-out recall at the same false-positive
     rate, for 70-750 ms more on those requests (docs/acceptable-use.md).
+
+    ``length_bars = false`` judges requests of every length against the same bars. By default
+    the bars (calibrated or set here) are adjusted by the request's length in words, as chosen
+    on held-out sources: lower for a query of a few words, higher for long pasted text.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     thresholds: dict[str, float] = Field(default_factory=dict)
     second_opinion: bool = False
+    length_bars: bool = True
 
     @field_validator("thresholds")
     @classmethod
@@ -483,7 +540,11 @@ def settings_from(config: AppConfig | None) -> Settings:
     if config is None:
         return Settings()
     section = plugin_section(config, SECTION, AcceptableUseSettings)
-    return Settings(thresholds=tuple(sorted(section.thresholds.items())), second_opinion=section.second_opinion)
+    return Settings(
+        thresholds=tuple(sorted(section.thresholds.items())),
+        second_opinion=section.second_opinion,
+        length_bars=None if section.length_bars else (),
+    )
 
 
 _GUARDS: tuple[tuple[str, tuple[str, ...], Callable[..., list[Finding]], str], ...] = (

@@ -310,3 +310,41 @@ def test_report_marks_the_chosen_bar_and_rule_blocks_below_it() -> None:
     # Several charts share one page: their element ids must not collide.
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+@needs_matplotlib
+def test_a_bar_adjusted_by_length_is_shown_as_a_range_and_swept_relative_to_each_bar() -> None:
+    gold: list[dict[str, Any]] = []
+    pred: list[dict[str, Any]] = []
+    measured = {}
+    # 4.2 judged against 0.59 for short requests and 0.74 for the others (the shipped length bars).
+    cases = [
+        ("b1", "block", 0.91, 0.74), ("b2", "block", 0.80, 0.74), ("b3", "block", 0.62, 0.59),
+        ("b4", "block", 0.60, 0.59), ("b5", "block", 0.76, 0.74), ("b6", "block", 0.70, 0.74),
+        ("a1", "allow", 0.65, 0.74), ("a2", "allow", 0.40, 0.59), ("a3", "allow", 0.05, 0.74),
+    ]
+    for iid, expected, score, bar in cases:
+        blocked = score >= bar
+        gold.append({"id": iid, "text": f"request {iid}", "expected": expected,
+                     "clauses": ["4.2"] if expected == "block" else [], "category": "harassment"})
+        findings = [_finding(Verdict.SCORE, "4.2", score, bar)]
+        if blocked:
+            findings.append(_finding(Verdict.BLOCK, "4.2", score, bar))
+        pred.append({"id": iid, "verdict": "block" if blocked else "allow", "clauses": ["4.2"] if blocked else [],
+                     "category": "harassment" if blocked else ""})
+        m = measure_request(findings)
+        assert m is not None
+        measured[iid] = m
+    results = evaluate_requests(gold, pred, None, 0.001, measured)
+    assert results.bars == {} and results.bar_ranges == {"4.2": (0.59, 0.74)}
+    clause = next(c for c in results.curves if c.name == "4.2")
+    # swept over score / bar: the chosen point is every request against its own bar (5 of 6 caught;
+    # 0.62 and 0.60 are blocks only against the short bar)
+    assert clause.relative and clause.bar is None
+    assert clause.chosen is not None and clause.chosen.recall == pytest.approx(5 / 6)
+    header = ReportHeader(datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC), "9.9.9", {"p": "v1"}, (("f.jsonl", "0" * 64),), 9, 0.001)
+    page = requests_report(results, header)
+    thresholds = section(page, "<h2 id=thresholds>", "<h2")
+    assert "<code>4.2</code>" in thresholds and "0.59-0.74 (adjusted by the request" in thresholds
+    assert "the chosen threshold is" not in section(page, "Precision/recall of the block decision", "<h2")
+    assert "bars by length" in page

@@ -172,6 +172,67 @@ def test_blocking_findings_carry_the_bar_they_crossed() -> None:
     assert top.threshold is not None and top.score is not None and top.score >= min(top.threshold, 0.9)
 
 
+def test_bars_are_adjusted_by_the_length_of_the_request() -> None:
+    steps = ((1, -0.15), (7, 0.0), (60, 0.1))
+    s = acceptable_use.Settings(thresholds=(("4.2", 0.76),), length_bars=steps)
+    assert (s.bar("4.2", 3), s.bar("4.2", 6), s.bar("4.2", 7), s.bar("4.2", 59), s.bar("4.2", 60)) == (
+        0.61, 0.61, 0.76, 0.76, 0.86
+    )
+    # never beyond the floor and ceiling
+    assert acceptable_use.Settings(thresholds=(("4.2", 0.95),), length_bars=((1, 0.1),)).bar("4.2", 5) == 0.99
+    assert acceptable_use.Settings(thresholds=(("4.2", 0.1),), length_bars=((1, -0.3),)).bar("4.2", 5) == 0.05
+    # none asked for, or the second opinion (its bars were chosen for the combined score)
+    assert acceptable_use.Settings(thresholds=(("4.2", 0.76),), length_bars=()).bar("4.2", 3) == 0.76
+    both = acceptable_use.Settings(thresholds=(("4.2", 0.76),), length_bars=steps, second_opinion=True)
+    assert both.bar("4.2", 3) == 0.76
+
+
+def test_shipped_length_bars_ascend_from_one_word() -> None:
+    steps = acceptable_use.calibrated_length_bars()
+    assert steps and steps[0][0] == 1
+    assert [w for w, _ in steps] == sorted({w for w, _ in steps})
+    assert all(abs(a) < 0.5 for _, a in steps)
+
+
+def test_a_thresholds_file_without_length_bars_adjusts_nothing_and_a_broken_one_fails_closed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "thresholds.json"
+    bars = dict.fromkeys(acceptable_use.THRESHOLD_CLAUSES, 0.7)
+    monkeypatch.setattr(acceptable_use, "THRESHOLDS_FILE", path)
+    try:
+        path.write_text(json.dumps({"thresholds": bars}), encoding="utf-8")
+        acceptable_use.calibrated_thresholds.cache_clear()
+        acceptable_use.calibrated_length_bars.cache_clear()
+        assert acceptable_use.calibrated_length_bars() == ()
+        assert acceptable_use.Settings().bar("4.2", 2) == 0.7
+        for broken in ([{"from_words": "many", "adjust": 0.1}], [{"from_words": 9}], [{"from_words": 9, "adjust": 0.1},
+                       {"from_words": 3, "adjust": 0.0}], [{"from_words": 1, "adjust": 0.8}]):
+            path.write_text(json.dumps({"thresholds": bars, "length_bars": broken}), encoding="utf-8")
+            acceptable_use.calibrated_length_bars.cache_clear()
+            with pytest.raises(ModelError, match="length bars.*--rethreshold"):
+                acceptable_use.calibrated_length_bars()
+    finally:
+        acceptable_use.calibrated_thresholds.cache_clear()
+        acceptable_use.calibrated_length_bars.cache_clear()
+
+
+def test_the_measured_bar_follows_the_length_and_the_config_can_turn_it_off() -> None:
+    short, long = "quarterly report summary please", " ".join(["Summarise the notes on the quarterly report."] * 12)
+
+    def measured(specs: dict[str, GuardSpec], text: str) -> tuple[str, float | None]:
+        (f,) = [f for f in _all(specs, text, measure=True) if f.verdict is Verdict.SCORE]
+        return f.clauses[0], f.threshold
+
+    steps = dict(acceptable_use.calibrated_length_bars())
+    on = _specs(AppConfig())
+    off = _specs(AppConfig(plugins={"acceptable_use": {"length_bars": False}}))
+    for text, adjust in ((short, steps[1]), (long, steps[max(steps)])):
+        clause, bar = measured(on, text)
+        assert bar == round(acceptable_use.calibrated_thresholds()[clause] + adjust, 4)
+        assert measured(off, text) == (clause, acceptable_use.calibrated_thresholds()[clause])
+
+
 def test_missing_or_broken_second_opinion_fails_closed_with_the_fix(tmp_path: Path) -> None:
     from rai_assistant.guards._au_model import load_second_opinion
 

@@ -48,6 +48,24 @@ def source_table(report: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def length_table(report: dict[str, Any]) -> str:
+    """Recall and FPR by the request's length band, guard and classifier alone, with each
+    band's adjustment of the bars."""
+    adjust = {f"from {e['from_words']} words": e["adjust"] for e in report["length_bars"]}
+    guard, alone = report["overall"]["by_length"], report["ablations_by_rules"]["none"]["by_length"]
+    rows = [
+        "| words | bars adjusted by | guard: recall / FPR | classifier alone: recall / FPR | requests |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for band, g in guard.items():
+        a = alone[band]
+        rows.append(
+            f"| {band.removeprefix('from ').removesuffix(' words')}+ | {adjust[band]:+.2f} "
+            f"| {g['recall']:.3f} / {g['fpr']:.3f} | {a['recall']:.3f} / {a['fpr']:.3f} | {g['n']} |"
+        )
+    return "\n".join(rows)
+
+
 def second_opinion_table(report: dict[str, Any]) -> str:
     first, both = report["first_stage_alone"], report["with_second_opinion"]
     rows = [
@@ -104,6 +122,9 @@ def main() -> int:
     heldout = json.loads((REPORTS / "request_guard_heldout.json").read_text(encoding="utf-8"))
     print("## Held out by source (guard, shipped rules)\n")
     print(source_table(heldout))
+    if "length_bars" in heldout:
+        print("\n## By length\n")
+        print(length_table(heldout))
     print("\n## The trade-off per clause\n")
     print(clause_table(heldout))
     second = REPORTS / "request_guard_second_opinion.json"

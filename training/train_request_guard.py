@@ -8,7 +8,8 @@ The corpus is split by *source* (one author group and style each: ``training/dat
 plus the first-round seeds), never by line. Each source is held out in turn: a model is trained on
 all the others and the held-out lines are judged through the real serving path
 (:func:`rai_assistant.guards.acceptable_use.analyze_with`), so a figure says how the guard does on wording and
-authors it has not seen. Thresholds per clause are chosen on those out-of-source scores, written to
+authors it has not seen. Thresholds per clause, and an adjustment of them by the request's length
+(:func:`choose_length_bars`), are chosen on those out-of-source scores, written to
 ``guards/data/acceptable_use/thresholds.json`` with the precision/recall trade-off, and the final
 model is trained on every source.
 
@@ -375,6 +376,9 @@ def summarize(rows: Sequence[tuple[Item, str | None]]) -> dict[str, object]:
     by_style: dict[str, list[tuple[Item, str | None]]] = defaultdict(list)
     by_lang: dict[str, list[tuple[Item, str | None]]] = defaultdict(list)
     by_clause: dict[str, list[tuple[Item, str | None]]] = defaultdict(list)
+    by_length: dict[int, list[tuple[Item, str | None]]] = defaultdict(list)
+    for i, c in rows:
+        by_length[_band(len(normalize(i.text).split()))].append((i, c))
     for i, c in blocked:
         by_style[i.style].append((i, c))
         by_lang[i.lang].append((i, c))
@@ -390,6 +394,14 @@ def summarize(rows: Sequence[tuple[Item, str | None]]) -> dict[str, object]:
         "recall_by_style": {k: (rate(v), len(v)) for k, v in sorted(by_style.items())},
         "recall_by_lang": {k: (rate(v), len(v)) for k, v in sorted(by_lang.items())},
         "recall_by_clause": {k: (rate(v), len(v)) for k, v in sorted(by_clause.items())},
+        "by_length": {
+            f"from {LENGTH_BANDS[k]} words": {
+                "recall": rate([r for r in v if r[0].blocked]),
+                "fpr": rate([r for r in v if not r[0].blocked]),
+                "n": len(v),
+            }
+            for k, v in sorted(by_length.items())
+        },
     }
 
 
@@ -458,19 +470,93 @@ def choose_thresholds(
     return bars, curves
 
 
+#: Where the length bands start, in words of the judged (normalized) text, and the adjustments
+#: of the bars tried for each band.
+LENGTH_BANDS = (1, 7, 13, 25, 60)
+LENGTH_ADJUST_GRID = tuple(round(float(a), 2) for a in np.arange(-0.30, 0.2001, 0.05))
+Scored = tuple[Item, float, str, int]  # a held-out line, its score, likeliest category, words
+
+
+def _band(words: int) -> int:
+    return sum(1 for start in LENGTH_BANDS[1:] if words >= start)
+
+
+def length_blocked(scored: Sequence[Scored], bars: dict[str, float], adjust: Sequence[float]) -> npt.NDArray[np.bool_]:
+    """Which held-out lines the classifier blocks at ``bars`` adjusted by length, as
+    :meth:`Settings.bar <rai_assistant.guards.acceptable_use.Settings.bar>` adjusts them."""
+    settings = au.Settings(
+        thresholds=tuple(sorted(bars.items())), length_bars=tuple(zip(LENGTH_BANDS, adjust, strict=True))
+    )
+    return np.asarray([p >= settings.bar(CATEGORY_CLAUSE[c], w) for _, p, c, w in scored])
+
+
+def choose_length_bars(
+    scored: Sequence[Scored],
+) -> tuple[dict[str, float], list[float], dict[str, list[dict[str, float]]]]:
+    """Bars, and an adjustment of them per length band, that block the most held-out requests
+    while blocking no more allowed ones than the bars alone do.
+
+    The classifier has little to read in two to six words, so its scores run lower there for
+    harmful and harmless requests alike, and higher in long pasted text; one bar for all lengths
+    spends the false positives on long text. For each candidate adjustment the bars are chosen again
+    (:func:`choose_thresholds`, on the scores shifted by the adjustment); the adjustments are
+    searched one band at a time, three rounds."""
+    plain, plain_curves = choose_thresholds([(i, p, c) for i, p, c, _ in scored])
+    y = np.asarray([i.blocked for i, _, _, _ in scored])
+    bands = np.asarray([_band(w) for *_, w in scored])
+    zero = [0.0] * len(LENGTH_BANDS)
+    fp_cap = int(length_blocked(scored, plain, zero)[~y].sum())
+
+    def value(adjust: list[float]) -> tuple[int, dict[str, float], dict[str, list[dict[str, float]]]]:
+        shifted = [(i, p - adjust[b], c) for (i, p, c, _), b in zip(scored, bands, strict=True)]
+        bars, curves = choose_thresholds(shifted)
+        blocked = length_blocked(scored, bars, adjust)
+        if int(blocked[~y].sum()) > fp_cap:
+            return -1, bars, curves
+        return int(blocked[y].sum()), bars, curves
+
+    best, bars, curves = value(zero)
+    adjust = zero
+    if best < 0:  # cannot happen with the shift at zero, but never ship bars that overspend
+        return plain, zero, plain_curves
+    for _ in range(3):
+        for band in range(len(LENGTH_BANDS)):
+            for a in LENGTH_ADJUST_GRID:
+                trial = [*adjust[:band], a, *adjust[band + 1 :]]
+                got, b, c = value(trial)
+                if got > best:
+                    best, adjust, bars, curves = got, trial, b, c
+    return bars, adjust, curves
+
+
+def _length_bars_json(adjust: Sequence[float]) -> list[dict[str, float]]:
+    return [{"from_words": w, "adjust": a} for w, a in zip(LENGTH_BANDS, adjust, strict=True)]
+
+
+def thresholds_json(bars: dict[str, float], adjust: Sequence[float], curves: object, keep: dict[str, object]) -> str:
+    """The thresholds file: bars, length adjustments, curves, and what of ``keep`` stays valid."""
+    data = {"thresholds": bars, "length_bars": _length_bars_json(adjust), "curves": curves, "target_fpr": TARGET_FPR}
+    return json.dumps({**data, **keep}, indent=1) + "\n"
+
+
 def rethreshold() -> int:
-    """Choose the bars again from the saved held-out scores (no retraining); print what they give."""
+    """Choose the bars again from the saved held-out scores (no retraining); print what they give.
+    The model is unchanged, so the second opinion's bars in the thresholds file stay."""
     rep = json.loads(REPORT_FILE.read_text(encoding="utf-8"))
+    if any("words" not in s for s in rep["scores"]):
+        print(f"{REPORT_FILE.name} predates the length bands: run python training/train_request_guard.py --heldout --reuse-folds")
+        return 2
     scored = [
-        (Item("", s["category"], s["source"], s["style"], s["lang"]), float(s["score"]), s["predicted"])
+        (Item("", s["category"], s["source"], s["style"], s["lang"]), float(s["score"]), s["predicted"], int(s["words"]))
         for s in rep["scores"]
     ]
-    bars, curves = choose_thresholds(scored)
-    blocked = [(i, p >= bars[CATEGORY_CLAUSE[c]]) for i, p, c in scored]
+    bars, adjust, curves = choose_length_bars(scored)
+    blocked = list(zip((i for i, *_ in scored), length_blocked(scored, bars, adjust), strict=True))
     pos = [b for i, b in blocked if i.blocked]
     neg = [b for i, b in blocked if not i.blocked]
     hard = [b for i, b in blocked if i.hard_negative]
     print(f"bars: {bars}")
+    print(f"length adjustments from {LENGTH_BANDS} words: {adjust}")
     print(
         f"classifier alone, held-out sources pooled: recall {np.mean(pos):.3f}  FPR {np.mean(neg):.3f}  "
         f"hard-negative FPR {np.mean(hard):.3f}  (n {len(pos)}/{len(neg)}/{len(hard)})"
@@ -479,12 +565,11 @@ def rethreshold() -> int:
         sp = [b for i, b in blocked if i.source == src and i.blocked]
         sn = [b for i, b in blocked if i.source == src and not i.blocked]
         print(f"  {src:<14} recall {np.mean(sp):.3f}  FPR {np.mean(sn):.3f}")
-    rep["thresholds"], rep["curves"] = bars, curves
+    rep["thresholds"], rep["length_bars"], rep["curves"] = bars, _length_bars_json(adjust), curves
     REPORT_FILE.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
-    THRESHOLDS_FILE.write_text(
-        json.dumps({"thresholds": bars, "curves": curves, "target_fpr": TARGET_FPR}, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    old = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+    keep = {k: v for k, v in old.items() if k == "second_opinion"}
+    THRESHOLDS_FILE.write_text(thresholds_json(bars, adjust, curves, keep), encoding="utf-8")
     return 0
 
 
@@ -506,7 +591,7 @@ def heldout(
     when the sources and the model's settings are unchanged, so a change to the rules alone is
     measured again in minutes.
     """
-    scored: list[tuple[Item, float, str]] = []
+    scored: list[Scored] = []
     models: dict[str, Classifier] = {}
     key = _folds_key(sources, hashed)
     if reuse and FOLDS_CACHE.is_file():
@@ -530,13 +615,16 @@ def heldout(
             print(f"  held out {name}: trained on {len(y)} examples in {time.perf_counter() - t0:.0f} s", flush=True)
         for it in sources[name]:
             p, c = score(clf, it.text)
-            scored.append((it, p, c))
+            scored.append((it, p, c, len(normalize(it.text).split())))
     enc.save()
     FOLDS_CACHE.parent.mkdir(parents=True, exist_ok=True)
     with FOLDS_CACHE.open("wb") as fh:
         pickle.dump((key, models), fh)
-    bars, curves = choose_thresholds(scored)
-    settings = au.Settings(thresholds=tuple(sorted(bars.items())), rules=rules, second_opinion=False)
+    bars, adjust, curves = choose_length_bars(scored)
+    length_bars = tuple(zip(LENGTH_BANDS, adjust, strict=True))
+    settings = au.Settings(
+        thresholds=tuple(sorted(bars.items())), rules=rules, second_opinion=False, length_bars=length_bars
+    )
     per_source: dict[str, object] = {}
     pooled: list[tuple[Item, str | None]] = []
     worst: list[dict[str, object]] = []
@@ -553,18 +641,21 @@ def heldout(
     ablations = {}
     for mode in ("exact", "all", "strong", "none"):
         if mode != rules:
-            other = au.Settings(thresholds=settings.thresholds, rules=mode, second_opinion=False)
+            other = au.Settings(
+                thresholds=settings.thresholds, rules=mode, second_opinion=False, length_bars=length_bars
+            )
             ablations[mode] = summarize([r for name, clf in models.items() for r in verdicts(clf, sources[name], other)])
     return {
         "thresholds": bars,
+        "length_bars": _length_bars_json(adjust),
         "curves": curves,
         "per_source": per_source,
         "overall": summarize(pooled),
         "ablations_by_rules": ablations,
         "scores": [
             {"source": i.source, "category": i.category, "score": round(p, 4), "predicted": c, "style": i.style,
-             "lang": i.lang}
-            for i, p, c in scored
+             "lang": i.lang, "words": w}
+            for i, p, c, w in scored
         ],
         "misses": worst,
         "settings": {"hashed": hashed, "words": WORDS, "rules": rules, "target_fpr": TARGET_FPR, "hidden": HIDDEN, "epochs": EPOCHS},
@@ -626,11 +717,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     clf = train(x, f, y, hashed=not args.no_hashed)
     enc.save()
     save(clf)
-    THRESHOLDS_FILE.write_text(
-        json.dumps({"thresholds": rep["thresholds"], "curves": rep["curves"], "target_fpr": TARGET_FPR}, indent=1)
-        + "\n",
-        encoding="utf-8",
-    )
+    adjust = [float(e["adjust"]) for e in rep["length_bars"]]  # type: ignore[index,union-attr]
+    THRESHOLDS_FILE.write_text(thresholds_json(rep["thresholds"], adjust, rep["curves"], {}), encoding="utf-8")  # type: ignore[arg-type]
     print(f"{len(y)} examples -> {MODEL_FILE}, thresholds -> {THRESHOLDS_FILE}, report -> {REPORT_FILE}")
     print(
         "The second opinion's bars were chosen for the previous first stage and are no longer in "
