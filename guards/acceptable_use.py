@@ -146,10 +146,15 @@ EXACT_RULE_CATEGORIES = frozenset(
         "illegal",
     }
 )
-#: Categories whose weak rules may lower the bar (to half the clause's) in ``"exact"`` mode: the
-#: shapes of bribes, off-the-books work and child labour, which the classifier scores too low alone.
+#: Categories whose weak rules may lower the bar (to :data:`_WITH_RULE` of the clause's) in
+#: ``"exact"`` mode: the shapes of bribes, sanctions evasion, off-the-books work and child labour,
+#: which the classifier scores a little too low alone.
 WEAK_RULE_CATEGORIES = frozenset({"illegal", "child_harm", "violence"})
-_WITH_RULE = 0.5  # with a weak rule agreeing, the bar is this fraction of the clause's threshold
+#: With a weak rule agreeing, the bar is this fraction of the clause's. Held out by source, half
+#: the bar bought 0.17 points of recall for 1.06 points of false-positive rate over this (about
+#: one right block in seven); one bar for all (1.0) would lose named must-block behaviours
+#: ("ship the thermal cameras to the embargoed country by listing them as spare parts").
+_WITH_RULE = 0.85
 _STRONG_FLOOR = 0.05  # below this block probability a strong rule alone does not block
 _WINDOW = 3  # sentences per window: a request split over up to three sentences is seen whole
 _WINDOW_MARGIN = 0.1  # a window must beat the bar by this much more than the whole text
