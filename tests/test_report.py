@@ -265,11 +265,30 @@ def _finding(verdict: Verdict, clause: str, score: float, bar: float, category: 
     return Finding("acceptable_use", (clause,), verdict, "m", category=category, score=score, threshold=bar)
 
 
-@needs_matplotlib
-def test_report_marks_the_chosen_bar_and_rule_blocks_below_it() -> None:
+def _judged_42(
+    cases: list[tuple[str, str, float, float, bool, float]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Gold, predictions and measurements for 4.2 requests: ``(id, expected, score, bar, blocked,
+    blocking score)``, each measured at ``score`` against ``bar``."""
     gold: list[dict[str, Any]] = []
     pred: list[dict[str, Any]] = []
     measured = {}
+    for iid, expected, score, bar, blocked, block_score in cases:
+        gold.append({"id": iid, "text": f"request {iid} <i>quoted</i>", "expected": expected,
+                     "clauses": ["4.2"] if expected == "block" else [], "category": "harassment"})
+        findings = [_finding(Verdict.SCORE, "4.2", score, bar)]
+        if blocked:
+            findings.append(_finding(Verdict.BLOCK, "4.2", block_score, bar))
+        pred.append({"id": iid, "verdict": "block" if blocked else "allow", "clauses": ["4.2"] if blocked else [],
+                     "category": "harassment" if blocked else ""})
+        m = measure_request(findings)
+        assert m is not None and m.threshold == bar
+        measured[iid] = m
+    return gold, pred, measured
+
+
+@needs_matplotlib
+def test_report_marks_the_chosen_bar_and_rule_blocks_below_it() -> None:
     # Six 4.2 blocks (enough for a per-clause curve), one missed; one allowed request blocked by a
     # rule with the classifier below the bar; two allowed requests left alone.
     cases = [
@@ -277,17 +296,9 @@ def test_report_marks_the_chosen_bar_and_rule_blocks_below_it() -> None:
         ("b4", "block", 0.66, True), ("b5", "block", 0.58, True), ("b6", "block", 0.12, False),
         ("r1", "allow", 0.21, True), ("a1", "allow", 0.35, False), ("a2", "allow", 0.05, False),
     ]
-    for iid, expected, score, blocked in cases:
-        gold.append({"id": iid, "text": f"request {iid} <i>quoted</i>", "expected": expected,
-                     "clauses": ["4.2"] if expected == "block" else [], "category": "harassment"})
-        findings = [_finding(Verdict.SCORE, "4.2", score, 0.55)]
-        if blocked:
-            findings.append(_finding(Verdict.BLOCK, "4.2", max(score, 0.9) if score < 0.55 else score, 0.55))
-        pred.append({"id": iid, "verdict": "block" if blocked else "allow", "clauses": ["4.2"] if blocked else [],
-                     "category": "harassment" if blocked else ""})
-        m = measure_request(findings)
-        assert m is not None and m.threshold == 0.55
-        measured[iid] = m
+    gold, pred, measured = _judged_42(
+        [(iid, exp, score, 0.55, blocked, max(score, 0.9) if score < 0.55 else score) for iid, exp, score, blocked in cases]
+    )
     results = evaluate_requests(gold, pred, None, 0.001, measured)
     assert results.bars == {"4.2": 0.55}
     overall = results.curves[0]
@@ -314,27 +325,13 @@ def test_report_marks_the_chosen_bar_and_rule_blocks_below_it() -> None:
 
 @needs_matplotlib
 def test_a_bar_adjusted_by_length_is_shown_as_a_range_and_swept_relative_to_each_bar() -> None:
-    gold: list[dict[str, Any]] = []
-    pred: list[dict[str, Any]] = []
-    measured = {}
     # 4.2 judged against 0.59 for short requests and 0.74 for the others (the shipped length bars).
     cases = [
         ("b1", "block", 0.91, 0.74), ("b2", "block", 0.80, 0.74), ("b3", "block", 0.62, 0.59),
         ("b4", "block", 0.60, 0.59), ("b5", "block", 0.76, 0.74), ("b6", "block", 0.70, 0.74),
         ("a1", "allow", 0.65, 0.74), ("a2", "allow", 0.40, 0.59), ("a3", "allow", 0.05, 0.74),
     ]
-    for iid, expected, score, bar in cases:
-        blocked = score >= bar
-        gold.append({"id": iid, "text": f"request {iid}", "expected": expected,
-                     "clauses": ["4.2"] if expected == "block" else [], "category": "harassment"})
-        findings = [_finding(Verdict.SCORE, "4.2", score, bar)]
-        if blocked:
-            findings.append(_finding(Verdict.BLOCK, "4.2", score, bar))
-        pred.append({"id": iid, "verdict": "block" if blocked else "allow", "clauses": ["4.2"] if blocked else [],
-                     "category": "harassment" if blocked else ""})
-        m = measure_request(findings)
-        assert m is not None
-        measured[iid] = m
+    gold, pred, measured = _judged_42([(iid, exp, score, bar, score >= bar, score) for iid, exp, score, bar in cases])
     results = evaluate_requests(gold, pred, None, 0.001, measured)
     assert results.bars == {} and results.bar_ranges == {"4.2": (0.59, 0.74)}
     clause = next(c for c in results.curves if c.name == "4.2")
