@@ -501,7 +501,7 @@ def choose_length_bars(
     spends the false positives on long text. For each candidate adjustment the bars are chosen again
     (:func:`choose_thresholds`, on the scores shifted by the adjustment); the adjustments are
     searched one band at a time, three rounds."""
-    plain, plain_curves = choose_thresholds([(i, p, c) for i, p, c, _ in scored])
+    plain, _ = choose_thresholds([(i, p, c) for i, p, c, _ in scored])
     y = np.asarray([i.blocked for i, _, _, _ in scored])
     bands = np.asarray([_band(w) for *_, w in scored])
     zero = [0.0] * len(LENGTH_BANDS)
@@ -515,10 +515,8 @@ def choose_length_bars(
             return -1, bars, curves
         return int(blocked[y].sum()), bars, curves
 
-    best, bars, curves = value(zero)
+    best, bars, curves = value(zero)  # one bar for all lengths: within the cap by construction
     adjust = zero
-    if best < 0:  # cannot happen with the shift at zero, but never ship bars that overspend
-        return plain, zero, plain_curves
     for _ in range(3):
         for band in range(len(LENGTH_BANDS)):
             for a in LENGTH_ADJUST_GRID:
