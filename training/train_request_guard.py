@@ -580,8 +580,65 @@ def _folds_key(sources: dict[str, list[Item]], hashed: bool) -> str:
     return h.hexdigest()
 
 
+def _train_fold(name: str, sources: dict[str, list[Item]], enc: Encoder, hashed: bool) -> Classifier:
+    """The model trained on every source but ``name``."""
+    train_items = [i for s, items in sources.items() if s != name for i in items]
+    x, f, y = examples(train_items, enc, random.Random(1), augment=True)
+    return train(x, f, y, hashed=hashed)
+
+
+_worker: tuple[dict[str, list[Item]], Encoder, bool] | None = None
+
+
+def _start_worker(exclude: list[str], hashed: bool, words: bool) -> None:
+    """A fold-training process: the same sources, settings and encodings as its parent."""
+    global _worker, WORDS
+    WORDS = words
+    sources = load_sources(exclude)
+    vocab = seeds_v1.build_vocabulary([(i.text, i.category) for items in sources.values() for i in items])
+    _worker = (sources, Encoder(vocab), hashed)
+
+
+def _worker_fold(name: str) -> tuple[str, Classifier, float]:
+    assert _worker is not None
+    t0 = time.perf_counter()
+    clf = _train_fold(name, *_worker)
+    return name, clf, time.perf_counter() - t0
+
+
+def _train_folds_in_parallel(
+    names: list[str], sources: dict[str, list[Item]], enc: Encoder, hashed: bool, jobs: int
+) -> dict[str, Classifier]:
+    """Train the held-out models of ``names`` in ``jobs`` processes, one BLAS thread each.
+
+    Every text the folds read is encoded first and the encodings saved, so the workers (fresh
+    interpreters, which load the sources and the encodings from disk) encode nothing.
+    """
+    import multiprocessing as mp
+    import os
+
+    examples([i for items in sources.values() for i in items], enc, random.Random(1), augment=True)
+    enc.save()
+    exclude = sorted({p.stem for p in REQUESTS.glob("*.jsonl")} - set(sources))
+    previous = os.environ.get("OPENBLAS_NUM_THREADS")
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # read by the workers' numpy when it loads
+    out: dict[str, Classifier] = {}
+    try:
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(jobs, initializer=_start_worker, initargs=(exclude, hashed, WORDS)) as pool:
+            for name, clf, took in pool.imap_unordered(_worker_fold, names):
+                out[name] = clf
+                print(f"  held out {name}: trained in {took:.0f} s", flush=True)
+    finally:
+        if previous is None:
+            os.environ.pop("OPENBLAS_NUM_THREADS", None)
+        else:
+            os.environ["OPENBLAS_NUM_THREADS"] = previous
+    return out
+
+
 def heldout(
-    sources: dict[str, list[Item]], enc: Encoder, hashed: bool, rules: str, reuse: bool = False
+    sources: dict[str, list[Item]], enc: Encoder, hashed: bool, rules: str, reuse: bool = False, jobs: int = 1
 ) -> dict[str, object]:
     """Leave-one-source-out: train without each source, judge it, pool the scores, pick thresholds.
 
@@ -600,17 +657,18 @@ def heldout(
             print(f"  reusing the held-out models in {FOLDS_CACHE.name}", flush=True)
         else:
             print("  the sources or settings changed since the held-out models were saved: training again", flush=True)
+    todo = [name for name in sources if name != SEEDS_SOURCE and name not in models]
+    if jobs > 1 and len(todo) > 1:
+        models.update(_train_folds_in_parallel(todo, sources, enc, hashed, jobs))
     for name in sources:
         if name == SEEDS_SOURCE:
             continue  # seeds stay in training: their wrappers carry the attack styles
         t0 = time.perf_counter()
         clf = models.get(name)
         if clf is None:
-            train_items = [i for s, items in sources.items() if s != name for i in items]
-            x, f, y = examples(train_items, enc, random.Random(1), augment=True)
-            clf = train(x, f, y, hashed=hashed)
+            clf = _train_fold(name, sources, enc, hashed)
             models[name] = clf
-            print(f"  held out {name}: trained on {len(y)} examples in {time.perf_counter() - t0:.0f} s", flush=True)
+            print(f"  held out {name}: trained in {time.perf_counter() - t0:.0f} s", flush=True)
         for it in sources[name]:
             p, c = score(clf, it.text)
             scored.append((it, p, c, len(normalize(it.text).split())))
@@ -690,6 +748,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--reuse-folds", action="store_true",
                     help="load the held-out models saved by the last run when nothing they depend on changed "
                          "(to measure a change to the rules)")
+    ap.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="train the held-out models in N processes (one per core; about 2x faster with 2)")
     ap.add_argument("--exclude", action="append", default=[], metavar="SOURCE",
                     help="leave a source out entirely (repeatable), e.g. to measure what a new source adds")
     args = ap.parse_args(argv)
@@ -702,7 +762,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [(i.text, i.category) for items in sources.values() for i in items]
     vocab = seeds_v1.build_vocabulary(rows)
     enc = Encoder(vocab)
-    rep = heldout(sources, enc, hashed=not args.no_hashed, rules=args.rules, reuse=args.reuse_folds)
+    rep = heldout(sources, enc, hashed=not args.no_hashed, rules=args.rules, reuse=args.reuse_folds, jobs=args.jobs)
     print_report(rep)
     if args.heldout:
         if args.report:
