@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import pickle
 import random
 import sys
@@ -150,6 +152,8 @@ def examples(
     """Training examples: each line, style-wrapped copies, and benign windows of long lines."""
     texts: list[tuple[str, int]] = []
     benign_pool = [i.text for i in items if i.source == SEEDS_SOURCE and not i.blocked and len(i.text) < 200]
+    # Without the seeds (``--exclude seeds_v1``) the wrappers take their context from the other sources.
+    benign_pool = benign_pool or [i.text for i in items if not i.blocked and len(i.text) < 200]
     for it in items:
         label = CATEGORIES.index(it.category)
         # Each line's wrapped copies depend only on the line, so every fold reuses their encodings.
@@ -600,7 +604,8 @@ def _start_worker(exclude: list[str], hashed: bool, words: bool) -> None:
 
 
 def _worker_fold(name: str) -> tuple[str, Classifier, float]:
-    assert _worker is not None
+    if _worker is None:
+        raise RuntimeError("a fold worker ran before _start_worker")
     t0 = time.perf_counter()
     clf = _train_fold(name, *_worker)
     return name, clf, time.perf_counter() - t0
@@ -614,12 +619,9 @@ def _train_folds_in_parallel(
     Every text the folds read is encoded first and the encodings saved, so the workers (fresh
     interpreters, which load the sources and the encodings from disk) encode nothing.
     """
-    import multiprocessing as mp
-    import os
-
     examples([i for items in sources.values() for i in items], enc, random.Random(1), augment=True)
     enc.save()
-    exclude = sorted({p.stem for p in REQUESTS.glob("*.jsonl")} - set(sources))
+    exclude = sorted(({p.stem for p in REQUESTS.glob("*.jsonl")} | {SEEDS_SOURCE}) - set(sources))
     previous = os.environ.get("OPENBLAS_NUM_THREADS")
     os.environ["OPENBLAS_NUM_THREADS"] = "1"  # read by the workers' numpy when it loads
     out: dict[str, Classifier] = {}
