@@ -594,13 +594,11 @@ def _train_fold(name: str, sources: dict[str, list[Item]], enc: Encoder, hashed:
 _worker: tuple[dict[str, list[Item]], Encoder, bool] | None = None
 
 
-def _start_worker(exclude: list[str], hashed: bool, words: bool) -> None:
-    """A fold-training process: the same sources, settings and encodings as its parent."""
+def _start_worker(exclude: list[str], vocabulary: frozenset[str], hashed: bool, words: bool) -> None:
+    """A fold-training process: the same sources, vocabulary, settings and encodings as its parent."""
     global _worker, WORDS
     WORDS = words
-    sources = load_sources(exclude)
-    vocab = seeds_v1.build_vocabulary([(i.text, i.category) for items in sources.values() for i in items])
-    _worker = (sources, Encoder(vocab), hashed)
+    _worker = (load_sources(exclude), Encoder(vocabulary), hashed)
 
 
 def _worker_fold(name: str) -> tuple[str, Classifier, float]:
@@ -627,7 +625,7 @@ def _train_folds_in_parallel(
     out: dict[str, Classifier] = {}
     try:
         ctx = mp.get_context("spawn")
-        with ctx.Pool(jobs, initializer=_start_worker, initargs=(exclude, hashed, WORDS)) as pool:
+        with ctx.Pool(jobs, initializer=_start_worker, initargs=(exclude, enc.vocabulary, hashed, WORDS)) as pool:
             for name, clf, took in pool.imap_unordered(_worker_fold, names):
                 out[name] = clf
                 print(f"  held out {name}: trained in {took:.0f} s", flush=True)
