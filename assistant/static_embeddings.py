@@ -16,6 +16,7 @@ raises :class:`rai_assistant.errors.ModelError` with the fix.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import zipfile
@@ -26,13 +27,23 @@ import numpy as np
 import numpy.typing as npt
 from rai_assistant.errors import ModelError
 
-__all__ = ["STATIC_FILE", "WORDS_FILE", "StaticEmbedder", "WordEmbedder", "get_static_embedder", "get_word_embedder"]
+__all__ = ["STATIC_FILE", "WORDS_FILE", "WORD_FORMS", "StaticEmbedder", "WordEmbedder", "get_static_embedder", "get_word_embedder"]
 
 STATIC_FILE = Path(__file__).parent / "data" / "minilm_static.npz"
 WORDS_FILE = Path(__file__).parent / "data" / "e5_words.npz"
 _HINT = "reinstall rai-assistant, or rebuild the table with `python training/distill_static_embeddings.py`"
 _WORDS_HINT = "reinstall rai-assistant, or rebuild the table with `python training/distill_word_vectors.py`"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: How :meth:`WordEmbedder.forms` looks for a missing word. Bump ``WORD_FORMS`` with any change:
+#: the request guard's training caches key on it.
+WORD_FORMS = "forms-1"
+_MIN_FORM = 5  # shorter words are not looked up in other forms
+_MIN_HEAD = 5  # a compound's head: shorter tails are mostly endings ("-ment", "-able")
+_COMMON = 30_000  # both parts of a split among the table's most frequent rows
+_ENDINGS = ("", "e", "n", "en", "s", "es", "st", "t", "et", "er", "em")
+_ADDED = ("", "en", "n", "e")
+_LINKS = ("", "s", "n", "en", "es", "e")
+_FORMS_MEMO = 100_000
 
 
 class StaticEmbedder:
@@ -91,8 +102,10 @@ class WordEmbedder:
     Distilled from multilingual-e5-small (``training/distill_word_vectors.py``), so "bomb",
     "Bombe" and "bomba" sit close together: what the classifier learns from English lines carries
     over to the other languages. Texts must be in the guards' judging form
-    (:func:`rai_assistant.guards.normalize.normalize`); words not in the table are skipped (the
-    hashed n-grams and the word pieces still see them). Thread-safe after construction.
+    (:func:`rai_assistant.guards.normalize.normalize`). A word the table lacks is looked up in
+    other forms (:meth:`forms`: typed-out umlauts, other endings, compound parts); words still
+    not found are skipped (the hashed n-grams and the word pieces still see them). Thread-safe
+    after construction (the memo of forms is only a cache).
     """
 
     def __init__(self, path: Path = WORDS_FILE) -> None:
@@ -108,6 +121,7 @@ class WordEmbedder:
         if table.ndim != 2 or table.shape[0] != len(words):
             raise ModelError(f"word vector table at {path} does not match its word list: {_WORDS_HINT}")
         self._rows = {w: i for i, w in enumerate(words)}
+        self._forms: dict[str, tuple[int, ...]] = {}
         self._table: npt.NDArray[np.float32] = table
         self.dimensions = int(table.shape[1])
 
@@ -120,7 +134,75 @@ class WordEmbedder:
                 ids.append(row)
             elif "'" in word:  # French elision ("l'homme") and English clitics: the parts
                 ids.extend(r for part in word.split("'") if (r := rows.get(part)) is not None)
+            else:
+                ids.extend(self.forms(word))
         return ids
+
+    def forms(self, word: str) -> tuple[int, ...]:
+        """Rows for a word the table does not hold: the same word in a form it does hold.
+
+        The table keeps the 15,000 most frequent words of each language other than English, so
+        German compounds, inflected forms and typed-out umlauts mostly miss it. Tried in order:
+        umlauts typed as two letters ("fuehren" is "fuhren" in the folded form); another ending
+        ("formulier", "erklarst" and "feedbacks" are found as "formulieren", "erklaren",
+        "feedback"); a split into a common modifier and a common head of five letters or more,
+        with a linking "s", "n", "en", "es" or "e" dropped ("betriebsvereinbarung" is "betrieb"
+        and "vereinbarung"). Words under five letters and numbers get nothing. Results are
+        memoised (a bounded dictionary).
+        """
+        got = self._forms.get(word)
+        if got is None:
+            got = self._find_forms(word)
+            if len(self._forms) >= _FORMS_MEMO:
+                self._forms.clear()
+            self._forms[word] = got
+        return got
+
+    def _find_forms(self, word: str) -> tuple[int, ...]:
+        rows = self._rows
+        if len(word) < _MIN_FORM or word.isdigit():
+            return ()
+        plain = word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+        for candidate in (plain, self._inflected(word), self._inflected(plain)):
+            if candidate is not None and candidate != word and candidate in rows:
+                return (rows[candidate],)
+        best: tuple[float, int, int] | None = None
+        for cut in range(_MIN_FORM - 1, len(word) - _MIN_HEAD + 1):
+            head = word[cut:]
+            head_row = rows.get(head)
+            if head_row is None:
+                inflected = self._inflected(head)
+                head_row = rows.get(inflected) if inflected is not None else None
+            if head_row is None or head_row >= _COMMON:
+                continue
+            left = word[:cut]
+            for link in _LINKS:
+                if not left.endswith(link) or len(left) - len(link) < _MIN_FORM - 1:
+                    continue
+                mod_row = rows.get(left[: len(left) - len(link)] if link else left)
+                if mod_row is not None and mod_row < _COMMON:
+                    # Rows are in order of frequency: prefer the split into the commonest parts.
+                    cost = math.log(mod_row + 2) + math.log(head_row + 2)
+                    if best is None or cost < best[0]:
+                        best = (cost, mod_row, head_row)
+        return best[1:] if best is not None else ()
+
+    def _inflected(self, word: str) -> str | None:
+        """The first form of ``word`` with another ending that the table holds, if any."""
+        if len(word) < _MIN_FORM:
+            return None
+        rows = self._rows
+        for ending in _ENDINGS:
+            if not word.endswith(ending):
+                continue
+            stem = word[: len(word) - len(ending)] if ending else word
+            if len(stem) < _MIN_FORM - 1:
+                continue
+            for added in _ADDED:
+                candidate = stem + added
+                if candidate != word and candidate in rows:
+                    return candidate
+        return None
 
     def sums(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         """Per text, the sum of its known words' rows and the number of those words."""
