@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.abc
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -104,3 +106,15 @@ def openai_stub() -> Iterator[Any]:
 
     with OpenAIStub() as stub:
         yield stub
+
+
+@pytest.fixture(scope="module")
+def trainer() -> ModuleType:
+    """``training/train_request_guard.py``, imported as a module (it is a script, not a package)."""
+    path = Path(__file__).resolve().parents[1] / "training" / "train_request_guard.py"
+    spec = importlib.util.spec_from_file_location("train_request_guard", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module

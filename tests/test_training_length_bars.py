@@ -3,26 +3,10 @@ scores made up here: short harmful queries score low, long harmless text scores 
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-import pytest
-
-TRAINER = Path(__file__).resolve().parents[1] / "training" / "train_request_guard.py"
-
-
-@pytest.fixture(scope="module")
-def trainer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_request_guard", TRAINER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
 
 
 def _scored(trainer: ModuleType) -> list[tuple[object, float, str, int]]:

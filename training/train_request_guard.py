@@ -48,6 +48,7 @@ from rai_assistant.guards._au_features import segments  # noqa: E402
 from rai_assistant.guards._au_model import MODEL_FILE, Classifier, Encoded, encode  # noqa: E402
 from rai_assistant.guards.normalize import VOCABULARY_FILE, normalize  # noqa: E402
 from rai_assistant.guards.taxonomy import CATEGORY_CLAUSE  # noqa: E402
+from rai_assistant.static_embeddings import WORD_FORMS  # noqa: E402
 
 CATEGORIES: tuple[str, ...] = ("benign", *CATEGORY_CLAUSE)
 REQUESTS = ROOT / "training" / "data" / "requests"
@@ -85,6 +86,26 @@ class Item:
         return not self.blocked and self.style in ("hard_negative", "policy_question")
 
 
+def read_source(path: Path) -> list[Item]:
+    """One source file's lines (``SPEC.md``), named after the file; a bad line is a ValueError
+    that names the file and the line."""
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, cat = row["text"], row["category"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path.name}:{n}: not a source line ({exc}); see training/data/SPEC.md") from exc
+        if cat not in CATEGORIES:
+            raise ValueError(f"{path.name}:{n}: unknown category {cat!r}")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{path.name}:{n}: the text must be a non-empty string")
+        items.append(Item(text, cat, path.stem, row.get("style", ""), row.get("lang", "en"), row.get("feature", "free")))
+    return items
+
+
 def load_sources(exclude: Iterable[str] = ()) -> dict[str, list[Item]]:
     """Every source's lines (but the ``exclude``d ones); the first-round seeds are one more source."""
     out: dict[str, list[Item]] = {}
@@ -93,20 +114,8 @@ def load_sources(exclude: Iterable[str] = ()) -> dict[str, list[Item]]:
     if unknown:
         raise ValueError(f"--exclude names no source: {', '.join(sorted(unknown))}")
     for path in sorted(REQUESTS.glob("*.jsonl")):
-        if path.stem in skip:
-            continue
-        items = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            cat = row["category"]
-            if cat not in CATEGORIES:
-                raise ValueError(f"{path.name}:{n}: unknown category {cat!r}")
-            items.append(
-                Item(row["text"], cat, path.stem, row.get("style", ""), row.get("lang", "en"), row.get("feature", "free"))
-            )
-        out[path.stem] = items
+        if path.stem not in skip:
+            out[path.stem] = read_source(path)
     if SEEDS_SOURCE not in skip:
         out[SEEDS_SOURCE] = [Item(t, c, SEEDS_SOURCE, "seed") for t, c in seeds_v1.load_seeds()]
     return out
@@ -134,7 +143,8 @@ class Encoder:
 
     def __call__(self, text: str) -> Encoded:
         norm = normalize(text, self.vocabulary)
-        key = hashlib.sha256(norm.encode("utf-8")).hexdigest()
+        # Keyed on the word lookup's version too: a change to how missing words are found changes the encodings.
+        key = hashlib.sha256(f"{WORD_FORMS}\n{norm}".encode()).hexdigest()
         got = self.store.get(key)
         if got is None or len(got) != 6:  # entries from before the word vectors are encoded again
             enc = encode(norm, segments(norm), words=True)
@@ -577,7 +587,7 @@ def rethreshold() -> int:
 
 def _folds_key(sources: dict[str, list[Item]], hashed: bool) -> str:
     """What the held-out models depend on: every line, and the model's shape and inputs."""
-    h = hashlib.sha256(repr((HIDDEN, EPOCHS, BALANCE, WORDS, hashed)).encode())
+    h = hashlib.sha256(repr((HIDDEN, EPOCHS, BALANCE, WORDS, WORD_FORMS, hashed)).encode())
     for name in sorted(sources):
         for it in sources[name]:
             h.update(f"{name}\t{it.category}\t{it.text}\n".encode())
@@ -737,6 +747,33 @@ def print_report(rep: dict[str, object]) -> None:
     print("recall by clause:", {k: v[0] for k, v in o["recall_by_clause"].items()})
 
 
+def score_files(paths: Sequence[Path]) -> int:
+    """Judge source files the model has not been trained on with the shipped model and bars,
+    through the serving path; print the figures, write nothing."""
+    from rai_assistant.guards._au_model import load_classifier
+
+    try:
+        sources = {path.stem: read_source(path) for path in paths}
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    clf = load_classifier()
+    settings = au.settings_from(None)
+    pooled: list[tuple[Item, str | None]] = []
+    for name, items in sources.items():
+        rows = verdicts(clf, items, settings)
+        pooled.extend(rows)
+        s = summarize(rows)
+        print(f"{name:<18} recall {s['recall']}  FPR {s['fpr']}  hard negatives {s['hard_negative_fpr']}  "
+              f"({s['n_blocked']} to block / {s['n_allowed']} to allow)")
+    if len(sources) > 1:
+        s = summarize(pooled)
+        print(f"{'pooled':<18} recall {s['recall']}  FPR {s['fpr']}  hard negatives {s['hard_negative_fpr']}")
+    for key in ("recall_by_lang", "recall_by_style", "recall_by_clause", "by_length"):
+        print(f"{key.replace('_', ' ')}: {s[key]}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--heldout", action="store_true", help="only the held-out report; write no model")
@@ -752,7 +789,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="train the held-out models in N processes (one per core; about 2x faster with 2)")
     ap.add_argument("--exclude", action="append", default=[], metavar="SOURCE",
                     help="leave a source out entirely (repeatable), e.g. to measure what a new source adds")
+    ap.add_argument("--score", nargs="+", type=Path, metavar="FILE",
+                    help="judge source files the model was not trained on (same format) with the shipped "
+                         "model and bars; write nothing")
     args = ap.parse_args(argv)
+    if args.score:
+        return score_files(args.score)
     if args.rethreshold:
         return rethreshold()
     global WORDS
