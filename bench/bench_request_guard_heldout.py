@@ -1,6 +1,6 @@
 """Request guards on sources they were not trained on: the honest figure for the acceptable-use guard.
 
-    python bench/bench_request_guard_heldout.py --jobs 2   # 36 folds: about 50 minutes on two cores, 90 on one
+    python bench/bench_request_guard_heldout.py --jobs 2   # 40 folds: about 55 minutes on two cores
 
 Each source of ``training/data/requests/`` (one group of authors and one style each) is held out
 in turn; a classifier is trained on every other source and the held-out lines are judged through
